@@ -1,0 +1,63 @@
+package dev.segments;
+
+/** Every column name the product reads or writes, declared once. */
+public final class Columns {
+  private Columns() {}
+
+  // Clean transaction lines.
+  public static final String CUSTOMER_ID = "customer_id";
+  public static final String ORDER_ID = "order_id";
+  public static final String ORDER_KEY = "order_key";
+  public static final String PRODUCT_ID = "product_id";
+  public static final String EVENT_TS = "event_ts";
+  public static final String EVENT_DATE = "event_date";
+  public static final String QUANTITY = "quantity";
+  public static final String UNIT_PRICE = "unit_price";
+  public static final String LINE_AMOUNT = "line_amount";
+  public static final String BATCH_ID = "batch_id";
+
+  // Quarantine.
+  public static final String RAW_ROW = "raw_row";
+  public static final String REASON = "reason";
+  public static final String REASONS = "reasons";
+  public static final String RUN_ID = "run_id";
+
+  // Customer features.
+  public static final String AS_OF = "as_of";
+  public static final String RECENCY_DAYS = "recency_days";
+  public static final String FREQUENCY = "frequency";
+  public static final String MONETARY = "monetary";
+  public static final String PURCHASED_VALUE = "purchased_value";
+  public static final String RETURNED_VALUE = "returned_value";
+  public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+  public static final String LAST_PURCHASE_DATE = "last_purchase_date";
+  public static final String TENURE_DAYS = "tenure_days";
+  public static final String AVG_ORDER_VALUE = "avg_order_value";
+  public static final String RETURN_RATE = "return_rate";
+  public static final String MEAN_DAYS_BETWEEN_ORDERS = "mean_days_between_orders";
+  public static final String RECENT_VALUE = "recent_value";
+  public static final String PRIOR_VALUE = "prior_value";
+
+  // Scores.
+  public static final String R_SCORE = "r_score";
+  public static final String F_SCORE = "f_score";
+  public static final String M_SCORE = "m_score";
+  public static final String AOV_SCORE = "aov_score";
+  public static final String COST_SCORE = "cost_score";
+  public static final String TENURE_SCORE = "tenure_score";
+
+  // Score thresholds.
+  public static final String METRIC = "metric";
+  public static final String SCORED_COLUMN = "scored_column";
+  public static final String CUSTOMERS = "customers";
+  public static final String REVERSED = "reversed";
+  public static final String B1 = "b1";
+  public static final String B2 = "b2";
+  public static final String B3 = "b3";
+  public static final String B4 = "b4";
+
+  // Segments.
+  public static final String RFM_SEGMENT = "rfm_segment";
+  public static final String CLUSTER_ID = "cluster_id";
+  public static final String CLUSTER_NAME = "cluster_name";
+}

@@ -1,0 +1,269 @@
+package dev.segments.clean;
+
+import static dev.segments.Columns.CUSTOMER_ID;
+import static dev.segments.Columns.EVENT_DATE;
+import static dev.segments.Columns.EVENT_TS;
+import static dev.segments.Columns.LINE_AMOUNT;
+import static dev.segments.Columns.ORDER_ID;
+import static dev.segments.Columns.ORDER_KEY;
+import static dev.segments.Columns.PRODUCT_ID;
+import static dev.segments.Columns.QUANTITY;
+import static dev.segments.Columns.RAW_ROW;
+import static dev.segments.Columns.REASON;
+import static dev.segments.Columns.REASONS;
+import static dev.segments.Columns.UNIT_PRICE;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.when;
+
+import dev.segments.config.SegmentsConfig.Clean;
+import dev.segments.config.SegmentsConfig.ColumnMapping;
+import dev.segments.config.SegmentsConfig.Dedupe;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Turns raw input rows into typed transaction lines and quarantined rows. One row of the validated
+ * result stands for {@link #COPIES} identical input rows (the kept row and its exact duplicates);
+ * {@link Columns#REASON} is null for a clean line.
+ */
+public final class Cleaner {
+  /** How many input rows a validated row stands for; all but one of them are duplicates. */
+  public static final String COPIES = "_copies";
+
+  /** Quantities may be fractional (weights); prices keep up to six decimals exactly. */
+  public static final DataType QUANTITY_TYPE = DataTypes.createDecimalType(20, 4);
+
+  public static final DataType PRICE_TYPE = DataTypes.createDecimalType(22, 6);
+  public static final DataType MONEY_TYPE = DataTypes.createDecimalType(38, 6);
+
+  private static final String NO_VALUE = "";
+
+  private Cleaner() {}
+
+  /** Dedupes, types and checks every row; the result is one row per kept input row. */
+  public static Dataset<Row> validate(RawInput raw, ColumnMapping mapping, Clean cfg) {
+    Dataset<Row> deduped = dedupe(raw, cfg.dedupe());
+    Column customer = normalizedCustomer(input(mapping.customerId()));
+    Column timestamp =
+        mapping.timestampFormat() == null
+            ? try_to_timestamp(trim(input(mapping.timestamp())))
+            : try_to_timestamp(trim(input(mapping.timestamp())), lit(mapping.timestampFormat()));
+    Column quantity =
+        mapping.quantity() == null ? lit(null).cast(QUANTITY_TYPE) : number(mapping.quantity(), QUANTITY_TYPE);
+    Column price =
+        mapping.pricedPerUnit() ? number(mapping.unitPrice(), PRICE_TYPE) : lit(null).cast(PRICE_TYPE);
+    Column amount =
+        mapping.pricedPerUnit() ? lit(null).cast(PRICE_TYPE) : number(mapping.lineAmount(), PRICE_TYPE);
+    Column product = mapping.productId() == null ? lit(null).cast(DataTypes.StringType) : blankToNull(trim(input(mapping.productId())));
+    Column order = mapping.hasOrderId() ? blankToNull(trim(input(mapping.orderId()))) : lit(null).cast(DataTypes.StringType);
+
+    Dataset<Row> typed =
+        deduped
+            .withColumn(CUSTOMER_ID, customer)
+            .withColumn(EVENT_TS, timestamp)
+            .withColumn(QUANTITY, quantity)
+            .withColumn(UNIT_PRICE, price)
+            .withColumn("_amount", amount)
+            .withColumn(PRODUCT_ID, product)
+            .withColumn(ORDER_ID, order);
+
+    Column numberBad =
+        numberUnparsed(mapping.quantity(), col(QUANTITY))
+            .or(numberUnparsed(mapping.unitPrice(), col(UNIT_PRICE)))
+            .or(numberUnparsed(mapping.lineAmount(), col("_amount")));
+    List<Column> checks = new ArrayList<>();
+    checks.add(reasonWhen(col(RawInput.CORRUPT_RECORD).isNotNull(), QuarantineReason.MALFORMED_ROW));
+    checks.add(reasonWhen(col(CUSTOMER_ID).isNull(), QuarantineReason.MISSING_CUSTOMER));
+    checks.add(reasonWhen(col(EVENT_TS).isNull(), QuarantineReason.BAD_TIMESTAMP));
+    checks.add(reasonWhen(numberBad, QuarantineReason.BAD_NUMBER));
+    checks.add(reasonWhen(coalesce(col(QUANTITY).equalTo(0), lit(false)), QuarantineReason.ZERO_QUANTITY));
+    checks.add(reasonWhen(coalesce(col(UNIT_PRICE).lt(0), lit(false)), QuarantineReason.NEGATIVE_PRICE));
+    checks.add(
+        reasonWhen(
+            coalesce(col(CUSTOMER_ID).isin(normalizedIds(cfg.blacklist())), lit(false)),
+            QuarantineReason.BLACKLISTED_CUSTOMER));
+    checks.add(
+        reasonWhen(
+            coalesce(col(PRODUCT_ID).isin(cfg.excludedProducts().toArray()), lit(false)),
+            QuarantineReason.EXCLUDED_PRODUCT));
+    Column reasons = filter(array(checks.toArray(Column[]::new)), c -> c.isNotNull());
+
+    Column lineAmount =
+        mapping.pricedPerUnit()
+            ? col(QUANTITY).multiply(col(UNIT_PRICE)).cast(MONEY_TYPE)
+            // A line amount is signed by the line: a negative quantity makes it a return whatever
+            // sign the amount was written with.
+            : when(coalesce(col(QUANTITY).lt(0), lit(false)), abs(col("_amount")).unary_$minus())
+                .otherwise(col("_amount"))
+                .cast(MONEY_TYPE);
+    Column eventDate = to_date(col(EVENT_TS));
+    // Without an order id, an order is one customer's calendar day.
+    Column orderKey =
+        coalesce(col(ORDER_ID), concat(col(CUSTOMER_ID), lit("|"), date_format(eventDate, "yyyy-MM-dd")));
+
+    return typed
+        .withColumn(REASONS, reasons)
+        .withColumn(REASON, when(size(col(REASONS)).gt(0), element_at(col(REASONS), 1)))
+        .withColumn(RAW_ROW, rawRow(raw.columns()))
+        .select(
+            col(CUSTOMER_ID),
+            orderKey.as(ORDER_KEY),
+            col(ORDER_ID),
+            col(PRODUCT_ID),
+            col(EVENT_TS),
+            eventDate.as(EVENT_DATE),
+            col(QUANTITY),
+            col(UNIT_PRICE),
+            when(col(REASON).isNull(), lineAmount).as(LINE_AMOUNT),
+            col(REASON),
+            col(REASONS),
+            col(RAW_ROW),
+            col(COPIES));
+  }
+
+  /** The clean lines of a validated dataset. */
+  public static Dataset<Row> cleanLines(Dataset<Row> validated) {
+    return validated
+        .where(col(REASON).isNull())
+        .select(
+            col(CUSTOMER_ID),
+            col(ORDER_KEY),
+            col(ORDER_ID),
+            col(PRODUCT_ID),
+            col(EVENT_TS),
+            col(EVENT_DATE),
+            col(QUANTITY),
+            col(UNIT_PRICE),
+            col(LINE_AMOUNT));
+  }
+
+  /** The quarantined rows of a validated dataset: the raw row and why. */
+  public static Dataset<Row> quarantined(Dataset<Row> validated) {
+    return validated.where(col(REASON).isNotNull()).select(col(RAW_ROW), col(REASON), col(REASONS));
+  }
+
+  /** Counts where every input row went, in one aggregation. */
+  public static Reconciliation reconcile(Dataset<Row> validated) {
+    Row counts =
+        validated
+            .agg(
+                coalesce(sum(col(COPIES)), lit(0L)),
+                coalesce(sum(col(COPIES).minus(1)), lit(0L)),
+                count(when(col(REASON).isNull(), lit(1))),
+                count(when(col(REASON).isNotNull(), lit(1))))
+            .first();
+    return new Reconciliation(counts.getLong(0), counts.getLong(2), counts.getLong(1), counts.getLong(3));
+  }
+
+  private static Dataset<Row> dedupe(RawInput raw, Dedupe cfg) {
+    List<Column> all = new ArrayList<>();
+    for (String name : raw.columns()) {
+      all.add(input(name));
+    }
+    all.add(col(RawInput.CORRUPT_RECORD));
+    Dataset<Row> rows = raw.rows();
+    return switch (cfg.mode()) {
+      case OFF -> rows.withColumn(COPIES, lit(1L));
+      case WHOLE_ROW -> rows.groupBy(all.toArray(Column[]::new)).agg(count(lit(1)).as(COPIES));
+      case KEYS -> dedupeByKeys(rows, raw.columns(), cfg);
+    };
+  }
+
+  /**
+   * One row per key. The kept row is the one with the greatest prefer-latest-by value (compared as
+   * text), else the one whose columns sort first, so the choice never depends on input order.
+   */
+  private static Dataset<Row> dedupeByKeys(Dataset<Row> rows, List<String> columns, Dedupe cfg) {
+    List<Column> keys = cfg.keys().stream().map(Cleaner::input).toList();
+    List<Column> rest = new ArrayList<>();
+    if (cfg.preferLatestBy() != null) {
+      rest.add(coalesce(input(cfg.preferLatestBy()), lit(NO_VALUE)).as("_prefer"));
+    }
+    for (String name : columns) {
+      if (!cfg.keys().contains(name)) {
+        rest.add(input(name).as(name));
+      }
+    }
+    rest.add(col(RawInput.CORRUPT_RECORD).as(RawInput.CORRUPT_RECORD));
+    Column chosen =
+        cfg.preferLatestBy() != null
+            ? max(struct(rest.toArray(Column[]::new)))
+            : min(struct(rest.toArray(Column[]::new)));
+    List<Column> out = new ArrayList<>();
+    for (String name : columns) {
+      out.add(cfg.keys().contains(name) ? input(name) : col("_kept." + quoted(name)).as(name));
+    }
+    out.add(col("_kept." + RawInput.CORRUPT_RECORD).as(RawInput.CORRUPT_RECORD));
+    out.add(col(COPIES));
+    return rows.groupBy(keys.toArray(Column[]::new))
+        .agg(chosen.as("_kept"), count(lit(1)).as(COPIES))
+        .select(out.toArray(Column[]::new));
+  }
+
+  /** Trimmed; a numeric id written with a zero fraction ({@code 13085.0}) is the integer id. */
+  static Column normalizedCustomer(Column raw) {
+    return blankToNull(regexp_replace(trim(raw), "^([+-]?[0-9]+)\\.0+$", "$1"));
+  }
+
+  static Object[] normalizedIds(List<String> ids) {
+    return ids.stream().map(id -> id.trim().replaceFirst("^([+-]?[0-9]+)\\.0+$", "$1")).toArray();
+  }
+
+  private static Column number(String name, DataType type) {
+    return trim(input(name)).try_cast(type);
+  }
+
+  /** True when a mapped numeric column was absent or could not be parsed. */
+  private static Column numberUnparsed(String mapped, Column parsed) {
+    return mapped == null ? lit(false) : parsed.isNull();
+  }
+
+  private static Column reasonWhen(Column failed, QuarantineReason reason) {
+    return when(failed, lit(reason.code()));
+  }
+
+  private static Column blankToNull(Column text) {
+    return when(text.equalTo(lit(NO_VALUE)), lit(null).cast(DataTypes.StringType)).otherwise(text);
+  }
+
+  private static Column rawRow(List<String> columns) {
+    List<Column> fields = new ArrayList<>();
+    for (String name : columns) {
+      fields.add(input(name).as(name));
+    }
+    fields.add(col(RawInput.CORRUPT_RECORD).as(RawInput.CORRUPT_RECORD));
+    return to_json(struct(fields.toArray(Column[]::new)));
+  }
+
+  static Column input(String name) {
+    return col(quoted(name));
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+}

@@ -1,0 +1,16 @@
+package dev.segments.clean;
+
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Input rows exactly as delivered: every input column as a string, plus {@link #CORRUPT_RECORD}
+ * holding the raw text of a row the parser could not split (null otherwise).
+ *
+ * @param columns the input's own columns, in file order
+ * @param batchId a fingerprint of the input's content, the same for a re-delivered batch
+ */
+public record RawInput(Dataset<Row> rows, List<String> columns, String batchId) {
+  public static final String CORRUPT_RECORD = "_corrupt_record";
+}

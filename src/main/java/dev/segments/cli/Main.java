@@ -1,0 +1,345 @@
+package dev.segments.cli;
+
+import dev.segments.ExitCode;
+import dev.segments.SegmentsException;
+import dev.segments.config.ConfigLoader;
+import dev.segments.config.SegmentsConfig;
+import dev.segments.demo.SampleGenerator;
+import dev.segments.io.SparkSessions;
+import dev.segments.io.Tables;
+import dev.segments.io.Warehouse;
+import dev.segments.job.SegmentationJob;
+import dev.segments.segment.KMeansSegments;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** The command line: {@code demo}, {@code run}, {@code sql}, {@code generate}; maps failures to exit codes. */
+public final class Main {
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: segments <command> [flags]",
+          "  demo     [--warehouse DIR] [--data DIR]        generate a sample and run the whole pipeline on it",
+          "  run      --config FILE [--input PATH] [--warehouse DIR] [--as-of YYYY-MM-DD]",
+          "  sql      --warehouse DIR [--format csv|table] \"SELECT ...\"",
+          "  generate --rows N --customers M --seed S --out DIR",
+          "exit codes: 0 ok, 1 unexpected, 2 usage or config, 65 data error, 66 no input, 75 warehouse busy");
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private Main(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err);
+    SparkSession.getDefaultSession().foreach(session -> {
+      session.stop();
+      return null;
+    });
+    System.exit(code);
+  }
+
+  /** Runs one command; returns the exit code. Spark is started only by commands that need it. */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    Main main = new Main(out, err);
+    try {
+      return main.dispatch(Arrays.asList(args));
+    } catch (SegmentsException e) {
+      err.println("segments: " + e.getMessage());
+      return e.exitCode().code();
+    } catch (Exception | Error e) {
+      // Spark throws AnalysisException (a checked exception) without declaring it: a query that
+      // names a missing table or column is the user's error, not ours.
+      if (e instanceof AnalysisException) {
+        err.println("segments: " + firstLine(e.getMessage()));
+        return ExitCode.USAGE.code();
+      }
+      err.println("segments: unexpected error: " + e);
+      e.printStackTrace(err);
+      return ExitCode.UNEXPECTED.code();
+    }
+  }
+
+  private int dispatch(List<String> args) {
+    if (args.isEmpty() || Set.of("help", "--help", "-h").contains(args.get(0))) {
+      out.println(USAGE);
+      return args.isEmpty() ? ExitCode.USAGE.code() : ExitCode.OK.code();
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    return switch (command) {
+      case "demo" -> demo(CliArgs.parse(command, rest, Set.of("warehouse", "data"), Set.of()));
+      case "run" ->
+          run(CliArgs.parse(command, rest, Set.of("config", "input", "warehouse", "as-of"), Set.of()));
+      case "sql" -> sql(CliArgs.parse(command, rest, Set.of("warehouse", "format"), Set.of()));
+      case "generate" ->
+          generate(CliArgs.parse(command, rest, Set.of("rows", "customers", "seed", "out"), Set.of()));
+      default -> throw SegmentsException.usage("Unknown command '" + command + "'\n" + USAGE);
+    };
+  }
+
+  private int demo(CliArgs args) {
+    noPositionals(args);
+    Path data = Path.of(args.option("data", "demo-data")).toAbsolutePath().normalize();
+    Path sample = data.resolve("transactions.csv");
+    SampleGenerator.Options options = SampleGenerator.demoOptions();
+    SampleGenerator.Summary generated;
+    try {
+      Files.createDirectories(data);
+      generated = SampleGenerator.generate(sample, options);
+    } catch (IOException e) {
+      throw SegmentsException.usage("Cannot write the demo data to " + data + ": " + e.getMessage());
+    }
+    out.printf(
+        "segments: demo data %s: %,d rows, %,d customers (seed %d)%n",
+        sample, generated.rows(), generated.customers(), options.seed());
+    SegmentsConfig cfg =
+        ConfigLoader.parse(resource("/dev/segments/demo.yaml"))
+            .withInputPath(sample.toString())
+            .withWarehouse(args.option("warehouse", "warehouse"));
+    return runJob(cfg);
+  }
+
+  private int run(CliArgs args) {
+    noPositionals(args);
+    SegmentsConfig cfg = ConfigLoader.load(Path.of(args.required("config")));
+    if (args.option("input") != null) {
+      cfg = cfg.withInputPath(args.option("input"));
+    }
+    if (args.option("warehouse") != null) {
+      cfg = cfg.withWarehouse(args.option("warehouse"));
+    }
+    if (args.option("as-of") != null) {
+      cfg = cfg.withAsOf(date("--as-of", args.option("as-of")));
+    }
+    return runJob(cfg);
+  }
+
+  private int runJob(SegmentsConfig cfg) {
+    long start = System.nanoTime();
+    SparkSession spark = session();
+    SegmentationJob.Outcome outcome = SegmentationJob.run(spark, cfg, ConfigLoader.hash(cfg));
+    printSummary(outcome, Duration.ofNanos(System.nanoTime() - start));
+    return ExitCode.OK.code();
+  }
+
+  private void printSummary(SegmentationJob.Outcome outcome, Duration elapsed) {
+    var run = outcome.run();
+    out.printf(
+        "segments: %s as of %s %s in %.1f s%n",
+        run.runId(), run.asOf(), run.status(), elapsed.toMillis() / 1000.0);
+    out.printf(
+        "  rows        %,d input = %,d clean + %,d duplicates + %,d quarantined%n",
+        run.inputRows(), run.cleanRows(), run.duplicateRows(), run.quarantinedRows());
+    out.printf(
+        "  customers   %,d scored, %,d with returns only%s%n",
+        run.customersScored(),
+        run.customersReturnsOnly(),
+        run.linesAfterAsOf() > 0 ? String.format(", %,d lines after the as-of date left out", run.linesAfterAsOf()) : "");
+    out.println("  rfm_segment " + sizes(outcome.segmentSizes()));
+    KMeansSegments.Result kmeans = outcome.kmeans();
+    if (kmeans.fitted()) {
+      out.println(
+          "  k-means     k="
+              + kmeans.k()
+              + ": "
+              + kmeans.profiles().stream()
+                  .map(p -> p.clusterId() + " " + p.name() + " (" + String.format("%,d", p.customers()) + ")")
+                  .collect(Collectors.joining(", ")));
+    } else {
+      out.println("  k-means     " + kmeans.status());
+    }
+    out.println("  tables      " + outcome.warehouse() + " (" + String.join(", ", Tables.ALL) + ")");
+  }
+
+  private static String sizes(Map<String, Long> sizes) {
+    return sizes.entrySet().stream()
+        .map(e -> e.getKey() + " " + String.format("%,d", e.getValue()))
+        .collect(Collectors.joining(", "));
+  }
+
+  private int sql(CliArgs args) {
+    String warehouseDir = args.required("warehouse");
+    String format = args.option("format", "table");
+    if (!format.equals("csv") && !format.equals("table")) {
+      throw SegmentsException.usage("Invalid --format: " + format + " (csv or table)");
+    }
+    if (args.positionals().size() != 1) {
+      throw SegmentsException.usage("sql takes exactly one query, in quotes");
+    }
+    if (!Files.isDirectory(Path.of(warehouseDir))) {
+      throw SegmentsException.noInput("Warehouse not found: " + warehouseDir);
+    }
+    SparkSession spark = session();
+    Warehouse warehouse = new Warehouse(spark, warehouseDir);
+    if (warehouse.registerAll().isEmpty()) {
+      throw SegmentsException.noInput("No Delta tables in " + warehouseDir);
+    }
+    Dataset<Row> result = spark.sql(args.positionals().get(0));
+    if (format.equals("csv")) {
+      printCsv(result);
+    } else {
+      printTable(result, TABLE_ROWS);
+    }
+    return ExitCode.OK.code();
+  }
+
+  private void printCsv(Dataset<Row> result) {
+    out.println(Arrays.stream(result.columns()).map(Main::csvField).collect(Collectors.joining(",")));
+    Iterator<Row> rows = result.toLocalIterator();
+    StringBuilder line = new StringBuilder();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      line.setLength(0);
+      for (int i = 0; i < row.length(); i++) {
+        if (i > 0) {
+          line.append(',');
+        }
+        line.append(row.isNullAt(i) ? "" : csvField(String.valueOf(row.get(i))));
+      }
+      out.println(line);
+    }
+  }
+
+  /** At most this many rows are shown as a table; csv streams them all. */
+  private static final int TABLE_ROWS = 1000;
+
+  private void printTable(Dataset<Row> result, int limit) {
+    String[] names = result.columns();
+    List<Row> rows = result.limit(limit + 1).collectAsList();
+    int[] widths = Arrays.stream(names).mapToInt(String::length).toArray();
+    List<String[]> cells = new java.util.ArrayList<>();
+    for (Row row : rows.subList(0, Math.min(limit, rows.size()))) {
+      String[] line = new String[names.length];
+      for (int i = 0; i < names.length; i++) {
+        line[i] = row.isNullAt(i) ? "NULL" : String.valueOf(row.get(i));
+        widths[i] = Math.max(widths[i], line[i].length());
+      }
+      cells.add(line);
+    }
+    StringBuilder rule = new StringBuilder("+");
+    for (int w : widths) {
+      rule.append("-".repeat(w + 2)).append('+');
+    }
+    out.println(rule);
+    out.println(tableLine(names, widths));
+    out.println(rule);
+    cells.forEach(line -> out.println(tableLine(line, widths)));
+    out.println(rule);
+    out.println(
+        rows.size() > limit
+            ? "(first " + limit + " rows; use --format csv for all)"
+            : "(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
+  }
+
+  private static String tableLine(String[] cells, int[] widths) {
+    StringBuilder line = new StringBuilder("|");
+    for (int i = 0; i < cells.length; i++) {
+      line.append(' ').append(cells[i]).append(" ".repeat(widths[i] - cells[i].length())).append(" |");
+    }
+    return line.toString();
+  }
+
+  static String csvField(String value) {
+    if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+      return '"' + value.replace("\"", "\"\"") + '"';
+    }
+    return value;
+  }
+
+  private int generate(CliArgs args) {
+    noPositionals(args);
+    long rows = positiveLong("--rows", args.required("rows"));
+    int customers = (int) Math.min(Integer.MAX_VALUE, positiveLong("--customers", args.required("customers")));
+    long seed = parseLong("--seed", args.option("seed", "1"));
+    Path dir = Path.of(args.required("out"));
+    SampleGenerator.Options defaults = SampleGenerator.demoOptions();
+    SampleGenerator.Options options =
+        new SampleGenerator.Options(rows, customers, seed, defaults.start(), defaults.end());
+    try {
+      Files.createDirectories(dir);
+      SampleGenerator.Summary summary = SampleGenerator.generate(dir.resolve("transactions.csv"), options);
+      out.printf(
+          "segments: wrote %,d rows (%,d duplicates, %,d bad, %,d returns) for %,d customers to %s%n",
+          summary.rows(), summary.duplicateRows(), summary.badRows(), summary.returnLines(),
+          summary.customers(), dir.resolve("transactions.csv"));
+    } catch (IOException e) {
+      throw SegmentsException.usage("Cannot write to " + dir + ": " + e.getMessage());
+    }
+    return ExitCode.OK.code();
+  }
+
+  private static SparkSession session() {
+    return SparkSessions.forJob("segments", Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  private static void noPositionals(CliArgs args) {
+    if (!args.positionals().isEmpty()) {
+      throw SegmentsException.usage("Unexpected argument: " + args.positionals().get(0));
+    }
+  }
+
+  private static LocalDate date(String flag, String value) {
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw SegmentsException.usage("Invalid " + flag + ": " + value + " (expected YYYY-MM-DD)");
+    }
+  }
+
+  private static long parseLong(String flag, String value) {
+    try {
+      return Long.parseLong(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw SegmentsException.usage("Invalid " + flag + ": " + value + " (expected a whole number)");
+    }
+  }
+
+  private static long positiveLong(String flag, String value) {
+    long parsed = parseLong(flag, value);
+    if (parsed < 1) {
+      throw SegmentsException.usage("Invalid " + flag + ": " + value + " (must be >= 1)");
+    }
+    return parsed;
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Main.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource missing from the jar: " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "error";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

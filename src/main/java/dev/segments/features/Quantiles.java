@@ -1,0 +1,212 @@
+package dev.segments.features;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Exact quantiles of several columns at once, without sorting or windowing over all rows. The
+ * p-quantile is the value of rank ceil(p * n) in ascending order (the lower empirical quantile), so it
+ * is always a value of the data and never depends on partitioning or row order.
+ *
+ * <p>Two aggregations: an approximate quantile sketch brackets each target rank in a narrow value
+ * window whose rank error the sketch guarantees; the second pass counts the rows below each window
+ * and each distinct value inside it, and the exact value of the target rank is read off those counts
+ * on the driver. The driver receives only distinct values near the quantiles (about 6n/accuracy per
+ * quantile), never the rows.
+ */
+public final class Quantiles {
+  /** The quintile probabilities: breakpoints b1..b4. */
+  public static final double[] QUINTILES = {0.2, 0.4, 0.6, 0.8};
+
+  private static final int MAX_WIDENINGS = 4;
+
+  private Quantiles() {}
+
+  /** The quantiles wanted of one column, probabilities in (0, 1]. */
+  public record Request(String column, double[] probabilities) {}
+
+  /** The non-null count of a column and its quantiles (empty when the count is 0). */
+  public record Result(long count, double[] values) {}
+
+  /** Quintile breakpoints per column, in the order given. */
+  public static List<Result> quintileBreakpoints(Dataset<Row> rows, List<String> columns, int accuracy) {
+    return compute(rows, columns.stream().map(c -> new Request(c, QUINTILES)).toList(), accuracy);
+  }
+
+  public static List<Result> compute(Dataset<Row> rows, List<Request> requests, int accuracy) {
+    List<Column> aggregates = new ArrayList<>();
+    double margin = 3.0 / accuracy;
+    for (Request request : requests) {
+      double[] probes = new double[2 * request.probabilities().length];
+      for (int j = 0; j < request.probabilities().length; j++) {
+        double p = request.probabilities()[j];
+        if (!(p > 0 && p <= 1)) {
+          throw new IllegalArgumentException("Invalid quantile probability: " + p + " (must be in (0, 1])");
+        }
+        probes[2 * j] = Math.max(0.0, p - margin);
+        probes[2 * j + 1] = Math.min(1.0, p + margin);
+      }
+      aggregates.add(count(col(request.column())));
+      aggregates.add(percentile_approx(value(request.column()), lit(probes), lit(accuracy)));
+    }
+    Row sketch =
+        rows.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .first();
+
+    int n = requests.size();
+    long[] counts = new long[n];
+    double[][] low = new double[n][];
+    double[][] high = new double[n][];
+    for (int i = 0; i < n; i++) {
+      int k = requests.get(i).probabilities().length;
+      counts[i] = sketch.getLong(2 * i);
+      low[i] = new double[k];
+      high[i] = new double[k];
+      List<Double> probed = counts[i] == 0 ? List.of() : sketch.getList(2 * i + 1);
+      for (int j = 0; j < k && counts[i] > 0; j++) {
+        low[i][j] = probed.get(2 * j);
+        high[i][j] = probed.get(2 * j + 1);
+      }
+    }
+
+    double[][] result = new double[n][];
+    for (int attempt = 0; ; attempt++) {
+      boolean exhaustive = attempt >= MAX_WIDENINGS;
+      List<Window> windows = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (result[i] != null) {
+          continue;
+        }
+        if (counts[i] == 0) {
+          result[i] = new double[0];
+          continue;
+        }
+        double[] probabilities = requests.get(i).probabilities();
+        for (int j = 0; j < probabilities.length; j++) {
+          windows.add(
+              new Window(
+                  i,
+                  j,
+                  exhaustive ? Double.NEGATIVE_INFINITY : low[i][j],
+                  exhaustive ? Double.POSITIVE_INFINITY : high[i][j],
+                  rank(probabilities[j], counts[i])));
+        }
+      }
+      if (!windows.isEmpty()) {
+        resolve(rows, requests, windows, result);
+      }
+      boolean done = true;
+      for (int i = 0; i < n; i++) {
+        if (result[i] == null) {
+          done = false;
+          // The sketch's guarantee failed to bracket a rank (it should not): widen and look again.
+          for (int j = 0; j < low[i].length; j++) {
+            double span = Math.max(high[i][j] - low[i][j], 1.0);
+            low[i][j] -= 4 * span;
+            high[i][j] += 4 * span;
+          }
+        }
+      }
+      if (done) {
+        List<Result> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          out.add(new Result(counts[i], result[i]));
+        }
+        return out;
+      }
+    }
+  }
+
+  /** ceil(p * n), computed in decimal so that 0.6 * 5 is exactly 3. */
+  static long rank(double p, long n) {
+    return BigDecimal.valueOf(p)
+        .multiply(BigDecimal.valueOf(n))
+        .setScale(0, RoundingMode.CEILING)
+        .max(BigDecimal.ONE)
+        .longValueExact();
+  }
+
+  private record Window(int request, int quantile, double low, double high, long rank) {}
+
+  /** One pass: per window, the count of values below it and the count of each distinct value in it. */
+  private static void resolve(
+      Dataset<Row> rows, List<Request> requests, List<Window> windows, double[][] result) {
+    List<Column> tagged = new ArrayList<>();
+    for (int w = 0; w < windows.size(); w++) {
+      Window window = windows.get(w);
+      Column v = value(requests.get(window.request()).column());
+      // Below the window: counted under a null value. Above it: dropped.
+      tagged.add(
+          when(v.leq(window.high()), struct(lit(w).as("w"), when(v.geq(window.low()), v).as("v"))));
+    }
+    List<Row> histogram =
+        rows.select(explode(filter(array(tagged.toArray(Column[]::new)), Column::isNotNull)).as("t"))
+            .groupBy(col("t.w"), col("t.v"))
+            .count()
+            .collectAsList();
+
+    List<TreeMap<Double, Long>> inside = new ArrayList<>();
+    long[] below = new long[windows.size()];
+    for (int w = 0; w < windows.size(); w++) {
+      inside.add(new TreeMap<>());
+    }
+    for (Row bucket : histogram) {
+      int w = bucket.getInt(0);
+      if (bucket.isNullAt(1)) {
+        below[w] += bucket.getLong(2);
+      } else {
+        inside.get(w).merge(bucket.getDouble(1), bucket.getLong(2), Long::sum);
+      }
+    }
+    double[][] found = new double[result.length][];
+    boolean[] failed = new boolean[result.length];
+    for (int w = 0; w < windows.size(); w++) {
+      Window window = windows.get(w);
+      Double value = null;
+      long seen = below[w];
+      if (seen < window.rank()) {
+        for (var entry : inside.get(w).entrySet()) {
+          seen += entry.getValue();
+          if (seen >= window.rank()) {
+            value = entry.getKey();
+            break;
+          }
+        }
+      }
+      if (value == null) {
+        failed[window.request()] = true;
+        continue;
+      }
+      if (found[window.request()] == null) {
+        found[window.request()] = new double[requests.get(window.request()).probabilities().length];
+      }
+      found[window.request()][window.quantile()] = value;
+    }
+    for (int i = 0; i < result.length; i++) {
+      if (found[i] != null && !failed[i]) {
+        result[i] = found[i];
+      }
+    }
+  }
+
+  private static Column value(String column) {
+    return col(column).cast(DataTypes.DoubleType);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.segments.io;
+
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one place that makes SparkSessions, for the job, the tests and (mirrored in notebooks-conf/)
+ * notebooks, so that all of them read and write Delta the same way.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * A session for the job. Under spark-submit the master and resources come from the submitter; run
+   * directly, it is local Spark on every core with the UI off and the catalog kept under {@code
+   * scratch}.
+   */
+  public static SparkSession forJob(String appName, Path scratch) {
+    SparkConf conf = new SparkConf(true);
+    boolean submitted = conf.contains("spark.master");
+    if (!submitted) {
+      conf.setMaster("local[*]")
+          .set("spark.ui.enabled", "false")
+          .set("spark.driver.host", "127.0.0.1")
+          .set("spark.driver.bindAddress", "127.0.0.1")
+          .set("spark.sql.shuffle.partitions", String.valueOf(localShufflePartitions()))
+          .set("spark.sql.warehouse.dir", scratch.resolve("spark-catalog").toUri().toString());
+    }
+    return build(conf.setAppName(appName));
+  }
+
+  /** A small local session for tests: two cores, two shuffle partitions, no UI. */
+  public static SparkSession forTests(Path scratch) {
+    SparkConf conf =
+        new SparkConf(false)
+            .setMaster("local[2]")
+            .setAppName("segments-tests")
+            .set("spark.ui.enabled", "false")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.driver.bindAddress", "127.0.0.1")
+            .set("spark.sql.shuffle.partitions", "2")
+            .set("spark.default.parallelism", "2")
+            .set("spark.sql.warehouse.dir", scratch.resolve("spark-catalog").toUri().toString())
+            .set("spark.databricks.delta.snapshotPartitions", "2");
+    return build(conf);
+  }
+
+  private static SparkSession build(SparkConf conf) {
+    conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        // ANSI mode stays on: casts that would silently produce null or wrap must fail loudly instead;
+        // cleaning types every field with try_* functions so bad rows are quarantined, not fatal.
+        .set("spark.sql.ansi.enabled", "true")
+        .set("spark.sql.sources.partitionOverwriteMode", "static")
+        .set("spark.sql.adaptive.enabled", "true");
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  private static int localShufflePartitions() {
+    // Local data on one machine: a few partitions per core beats Spark's default of 200 tiny tasks.
+    return Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+  }
+}

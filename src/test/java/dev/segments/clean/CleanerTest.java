@@ -1,0 +1,194 @@
+package dev.segments.clean;
+
+import static dev.segments.TestSpark.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.segments.config.SegmentsConfig.Clean;
+import dev.segments.config.SegmentsConfig.ColumnMapping;
+import dev.segments.config.SegmentsConfig.Dedupe;
+import dev.segments.config.SegmentsConfig.DedupeMode;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class CleanerTest {
+  private static final List<String> COLUMNS = List.of("inv", "sku", "qty", "ts", "price", "cust", "note");
+  private static final StructType RAW =
+      new StructType()
+          .add("inv", DataTypes.StringType)
+          .add("sku", DataTypes.StringType)
+          .add("qty", DataTypes.StringType)
+          .add("ts", DataTypes.StringType)
+          .add("price", DataTypes.StringType)
+          .add("cust", DataTypes.StringType)
+          .add("note", DataTypes.StringType)
+          .add(RawInput.CORRUPT_RECORD, DataTypes.StringType);
+  private static final ColumnMapping PRICED =
+      new ColumnMapping("cust", "inv", "ts", "yyyy-MM-dd HH:mm", null, "qty", "price", null, "sku");
+
+  private static Clean clean(DedupeMode mode, List<String> blacklist, List<String> excluded) {
+    return new Clean(new Dedupe(mode, null, null), 1.0, blacklist, excluded);
+  }
+
+  private static Dataset<Row> validate(Clean cfg, Object[]... values) {
+    RawInput raw = new RawInput(rows(RAW, values), COLUMNS, "b1");
+    return Cleaner.validate(raw, PRICED, cfg);
+  }
+
+  private static Object[] line(String inv, String sku, String qty, String ts, String price, String cust) {
+    return new Object[] {inv, sku, qty, ts, price, cust, "n", null};
+  }
+
+  @Test
+  void wholeRowDedupeCountsEveryCopyAndKeepsOne() {
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.WHOLE_ROW, List.of(), List.of()),
+            line("1", "A", "2", "2024-01-01 10:00", "1.50", "c1"),
+            line("1", "A", "2", "2024-01-01 10:00", "1.50", "c1"),
+            line("1", "A", "2", "2024-01-01 10:00", "1.50", "c1"),
+            // Differs only in an unmapped column: not a duplicate.
+            new Object[] {"1", "A", "2", "2024-01-01 10:00", "1.50", "c1", "other", null});
+    assertThat(Cleaner.reconcile(v)).isEqualTo(new Reconciliation(4, 2, 2, 0));
+  }
+
+  @Test
+  void dedupeOffKeepsIdenticalRows() {
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.OFF, List.of(), List.of()),
+            line("1", "A", "2", "2024-01-01 10:00", "1.50", "c1"),
+            line("1", "A", "2", "2024-01-01 10:00", "1.50", "c1"));
+    assertThat(Cleaner.reconcile(v)).isEqualTo(new Reconciliation(2, 2, 0, 0));
+  }
+
+  @Test
+  void keyDedupeKeepsTheLatestRowOfEachKeyWhateverTheOrder() {
+    Clean cfg = new Clean(new Dedupe(DedupeMode.KEYS, List.of("inv", "sku"), "note"), 1.0, null, null);
+    Object[] early = {"1", "A", "2", "2024-01-01 10:00", "1.50", "c1", "2024-01-01", null};
+    Object[] late = {"1", "A", "3", "2024-01-01 10:00", "1.50", "c1", "2024-01-02", null};
+    Object[] other = {"2", "A", "1", "2024-01-01 10:00", "1.50", "c1", "2024-01-01", null};
+    for (Object[][] order : List.of(new Object[][] {early, late, other}, new Object[][] {late, other, early})) {
+      Dataset<Row> v = validate(cfg, order);
+      assertThat(Cleaner.reconcile(v)).isEqualTo(new Reconciliation(3, 2, 1, 0));
+      Map<String, BigDecimal> qtyByInvoice =
+          Cleaner.cleanLines(v).collectAsList().stream()
+              .collect(Collectors.toMap(r -> r.getAs("order_id"), r -> r.getAs("quantity")));
+      assertThat(qtyByInvoice.get("1")).isEqualByComparingTo("3");
+      assertThat(qtyByInvoice.get("2")).isEqualByComparingTo("1");
+    }
+  }
+
+  @Test
+  void eachRuleQuarantinesWithItsReason() {
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.WHOLE_ROW, List.of("13000"), List.of("POST")),
+            new Object[] {"1", "A", "2", "x", null, null, null, "1,A,2,x"},
+            line("2", "A", "2", "2024-01-01 10:00", "1.00", "  "),
+            line("3", "A", "2", "2024-13-45 10:00", "1.00", "c1"),
+            line("4", "A", "two", "2024-01-01 10:00", "1.00", "c1"),
+            line("5", "A", "2", "2024-01-01 10:00", "1,00", "c1"),
+            line("6", "A", "0", "2024-01-01 10:00", "1.00", "c1"),
+            line("7", "A", "2", "2024-01-01 10:00", "-1.00", "c1"),
+            line("8", "A", "2", "2024-01-01 10:00", "1.00", "13000.0"),
+            line("9", "POST", "1", "2024-01-01 10:00", "18.00", "c1"),
+            line("10", "A", "2", "2024-01-01 10:00", "1.00", "c1"));
+    Map<String, String> reasonByInvoice =
+        v.collectAsList().stream()
+            .filter(r -> r.getAs("reason") != null)
+            .collect(Collectors.toMap(r -> invoiceOf(r), r -> r.getAs("reason")));
+    assertThat(reasonByInvoice)
+        .containsEntry("1", "malformed_row")
+        .containsEntry("2", "missing_customer")
+        .containsEntry("3", "bad_timestamp")
+        .containsEntry("4", "bad_number")
+        .containsEntry("5", "bad_number")
+        .containsEntry("6", "zero_quantity")
+        .containsEntry("7", "negative_price")
+        .containsEntry("8", "blacklisted_customer")
+        .containsEntry("9", "excluded_product")
+        .hasSize(9);
+    assertThat(Cleaner.reconcile(v)).isEqualTo(new Reconciliation(10, 1, 0, 9));
+  }
+
+  @Test
+  void aRowFailingSeveralChecksIsQuarantinedOnceUnderTheFirstWithAllReasons() {
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.WHOLE_ROW, List.of(), List.of()),
+            line("1", "A", "0", "not a date", "-2", ""));
+    Row q = Cleaner.quarantined(v).first();
+    assertThat((String) q.getAs("reason")).isEqualTo("missing_customer");
+    assertThat(q.<String>getList(q.fieldIndex("reasons")))
+        .containsExactly("missing_customer", "bad_timestamp", "zero_quantity", "negative_price");
+    assertThat((String) q.getAs("raw_row")).contains("\"ts\":\"not a date\"").contains("\"inv\":\"1\"");
+  }
+
+  @Test
+  void customerIdsAreTrimmedAndZeroFractionsDropped() {
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.WHOLE_ROW, List.of(), List.of()),
+            line("1", "A", "1", "2024-01-01 10:00", "1.00", " 13085.0 "),
+            line("2", "A", "1", "2024-01-01 10:00", "1.00", "13085"),
+            line("3", "A", "1", "2024-01-01 10:00", "1.00", "13085.5"),
+            line("4", "A", "1", "2024-01-01 10:00", "1.00", "AB.0"));
+    List<String> ids =
+        Cleaner.cleanLines(v).orderBy("order_id").collectAsList().stream()
+            .map(r -> (String) r.getAs("customer_id"))
+            .toList();
+    assertThat(ids).containsExactly("13085", "13085", "13085.5", "AB.0");
+  }
+
+  @Test
+  void returnsStayAsNegativeValueAndFreeItemsAreKept() {
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.WHOLE_ROW, List.of(), List.of()),
+            line("1", "A", "3", "2024-01-01 10:00", "2.125", "c1"),
+            line("C2", "A", "-2", "2024-01-02 10:00", "2.125", "c1"),
+            line("3", "B", "5", "2024-01-03 10:00", "0", "c1"));
+    Map<String, BigDecimal> amountByInvoice =
+        Cleaner.cleanLines(v).collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.getAs("order_id"), r -> r.getAs("line_amount")));
+    assertThat(amountByInvoice.get("1")).isEqualByComparingTo("6.375");
+    assertThat(amountByInvoice.get("C2")).isEqualByComparingTo("-4.25");
+    assertThat(amountByInvoice.get("3")).isEqualByComparingTo("0");
+  }
+
+  @Test
+  void lineAmountsAreSignedByQuantityAndOrdersAreCustomerDaysWithoutAnOrderId() {
+    ColumnMapping amounts =
+        new ColumnMapping("cust", null, "ts", "yyyy-MM-dd HH:mm", "UTC", "qty", null, "price", null);
+    RawInput raw =
+        new RawInput(
+            rows(
+                RAW,
+                line("x", "A", "1", "2024-01-01 10:00", "5.00", "c1"),
+                line("x", "A", "-1", "2024-01-02 10:00", "5.00", "c1"),
+                line("x", "A", "1", "2024-01-03 10:00", "-3.00", "c1")),
+            COLUMNS,
+            "b1");
+    List<Row> lines =
+        Cleaner.cleanLines(Cleaner.validate(raw, amounts, clean(DedupeMode.OFF, List.of(), List.of())))
+            .orderBy("event_date")
+            .collectAsList();
+    assertThat(lines).extracting(r -> ((BigDecimal) r.getAs("line_amount")).doubleValue())
+        .containsExactly(5.0, -5.0, -3.0);
+    assertThat(lines).extracting(r -> (String) r.getAs("order_key"))
+        .containsExactly("c1|2024-01-01", "c1|2024-01-02", "c1|2024-01-03");
+  }
+
+  private static String invoiceOf(Row r) {
+    String raw = r.getAs("raw_row");
+    int start = raw.indexOf("\"inv\":\"") + 7;
+    return raw.substring(start, raw.indexOf('"', start));
+  }
+}
