@@ -56,8 +56,27 @@ public final class Columns {
   public static final String B3 = "b3";
   public static final String B4 = "b4";
 
-  // Segments.
+  // Segments: one label column per rule family, and the scores behind them.
   public static final String RFM_SEGMENT = "rfm_segment";
+  public static final String CUSTOMER_CLASS = "customer_class";
+  public static final String QUADRANT = "quadrant";
+  public static final String LOYALTY_CLASS = "loyalty_class";
+  public static final String VALUE_TIER = "value_tier";
+  public static final String LIFECYCLE_STAGE = "lifecycle_stage";
+  public static final String PURCHASE_PATTERN = "purchase_pattern";
+  public static final String VALUE_TREND = "value_trend";
+  public static final String RELATIONSHIP_SCORE = "relationship_score";
+  public static final String PROFITABLE = "profitable";
+  public static final String LOYAL = "loyal";
   public static final String CLUSTER_ID = "cluster_id";
   public static final String CLUSTER_NAME = "cluster_name";
+
+  // Summaries and comparison.
+  public static final String FAMILY = "family";
+  public static final String LABEL = "label";
+  public static final String SHARE = "share";
+  public static final String REVENUE = "revenue";
+  public static final String REVENUE_SHARE = "revenue_share";
+  public static final String SILHOUETTE = "silhouette";
+  public static final String K = "k";
 }

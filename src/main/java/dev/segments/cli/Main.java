@@ -1,6 +1,8 @@
 package dev.segments.cli;
 
+import dev.segments.Columns;
 import dev.segments.ExitCode;
+import dev.segments.compare.Comparison;
 import dev.segments.SegmentsException;
 import dev.segments.config.ConfigLoader;
 import dev.segments.config.SegmentsConfig;
@@ -157,16 +159,36 @@ public final class Main {
         run.customersScored(),
         run.customersReturnsOnly(),
         run.linesAfterAsOf() > 0 ? String.format(", %,d lines after the as-of date left out", run.linesAfterAsOf()) : "");
-    out.println("  rfm_segment " + sizes(outcome.segmentSizes()));
+    Comparison.Result comparison = outcome.comparison();
+    out.println("  rfm_segment " + sizes(comparison.sizes().get(Columns.RFM_SEGMENT)));
+    Map<String, Double> tiers = comparison.revenueShares().get(Columns.VALUE_TIER);
+    if (outcome.top20RevenueShare() != null) {
+      out.printf(
+          "  pareto      the top 20%% of customers bring %.1f%% of net revenue; value tier High brings %s%n",
+          100 * outcome.top20RevenueShare(),
+          tiers.get("High") == null ? "none" : String.format("%.1f%%", 100 * tiers.get("High")));
+    }
     KMeansSegments.Result kmeans = outcome.kmeans();
     if (kmeans.fitted()) {
+      String tried =
+          kmeans.tried().stream()
+              .map(t -> String.format("k=%d %.3f", t.k(), t.silhouette()))
+              .collect(Collectors.joining(", "));
+      out.printf(
+          "  k-means     %s k=%d, silhouette %.3f (tried %s)%n",
+          kmeans.algorithm(), kmeans.k(), kmeans.silhouette(), tried);
       out.println(
-          "  k-means     k="
-              + kmeans.k()
-              + ": "
+          "  clusters    "
               + kmeans.profiles().stream()
                   .map(p -> p.clusterId() + " " + p.name() + " (" + String.format("%,d", p.customers()) + ")")
                   .collect(Collectors.joining(", ")));
+      List<Comparison.FamilyAgreement> ranked = new java.util.ArrayList<>(comparison.agreement());
+      ranked.sort(java.util.Comparator.comparingDouble(Comparison.FamilyAgreement::ari).reversed());
+      Comparison.FamilyAgreement most = ranked.get(0);
+      Comparison.FamilyAgreement least = ranked.get(ranked.size() - 1);
+      out.printf(
+          "  agreement   clusters agree most with %s (ARI %.3f, NMI %.3f), least with %s (ARI %.3f, NMI %.3f)%n",
+          most.family(), most.ari(), most.nmi(), least.family(), least.ari(), least.nmi());
     } else {
       out.println("  k-means     " + kmeans.status());
     }

@@ -30,8 +30,8 @@ public record SegmentsConfig(
     }
     clean = clean == null ? new Clean(null, null, null, null) : clean;
     features = features == null ? new Features(null, null) : features;
-    segments = segments == null ? new Segments(null) : segments;
-    kmeans = kmeans == null ? new KMeans(null, null, null, null) : kmeans;
+    segments = segments == null ? new Segments(null, null, null, null, null, null, null, null) : segments;
+    kmeans = kmeans == null ? new KMeans(null, null, null, null, null, null, null, null, null) : kmeans;
     output = output == null ? new Output(null) : output;
     run = run == null ? new Run(null) : run;
   }
@@ -237,31 +237,246 @@ public record SegmentsConfig(
     }
   }
 
-  /** Rule-based segment families; the RFM map is checked to cover every score cell once. */
-  public record Segments(@JsonProperty("rfm-map") List<RfmRule> rfmMap) {
+  /**
+   * Rule-based segment families and their thresholds (the domain guide's defaults); the RFM map is
+   * checked to cover every score cell once.
+   */
+  public record Segments(
+      @JsonProperty("rfm-map") List<RfmRule> rfmMap,
+      @JsonProperty("customer-class") CustomerClass customerClass,
+      @JsonProperty("quadrant") Quadrant quadrant,
+      @JsonProperty("loyalty") Loyalty loyalty,
+      @JsonProperty("value-tiers") ValueTiers valueTiers,
+      @JsonProperty("lifecycle") Lifecycle lifecycle,
+      @JsonProperty("purchase-pattern") PurchasePattern purchasePattern,
+      @JsonProperty("value-trend") ValueTrend valueTrend) {
     public Segments {
       rfmMap = rfmMap == null ? RfmRule.DEFAULT_MAP : List.copyOf(rfmMap);
       RfmRule.checkCoverage(rfmMap);
+      customerClass = customerClass == null ? new CustomerClass(null, null, null) : customerClass;
+      quadrant = quadrant == null ? new Quadrant(null, null) : quadrant;
+      loyalty = loyalty == null ? new Loyalty(null, null, null, null, null, null, null, null) : loyalty;
+      valueTiers = valueTiers == null ? new ValueTiers(null, null) : valueTiers;
+      lifecycle = lifecycle == null ? new Lifecycle(null, null, null, null) : lifecycle;
+      purchasePattern = purchasePattern == null ? new PurchasePattern(null) : purchasePattern;
+      valueTrend = valueTrend == null ? new ValueTrend(null, null) : valueTrend;
     }
   }
 
-  /** MLlib k-means beside the rules. */
+  /**
+   * Best if every dimension score >= best-min; Worst if every one <= worst-max; Potential if any >=
+   * potential-min; else Average.
+   */
+  public record CustomerClass(
+      @JsonProperty("best-min") Integer bestMin,
+      @JsonProperty("worst-max") Integer worstMax,
+      @JsonProperty("potential-min") Integer potentialMin) {
+    public CustomerClass {
+      bestMin = score("segments.customer-class.best-min", bestMin, 4);
+      worstMax = score("segments.customer-class.worst-max", worstMax, 2);
+      potentialMin = score("segments.customer-class.potential-min", potentialMin, 4);
+    }
+  }
+
+  /** Profitable when monetary >= its profitability-percentile; loyal when (R + F) / 2 >= loyalty-min. */
+  public record Quadrant(
+      @JsonProperty("profitability-percentile") Double profitabilityPercentile,
+      @JsonProperty("loyalty-min") Double loyaltyMin) {
+    public Quadrant {
+      profitabilityPercentile =
+          percentile("segments.quadrant.profitability-percentile", profitabilityPercentile, 50.0);
+      loyaltyMin = loyaltyMin == null ? 3.0 : loyaltyMin;
+      if (loyaltyMin < 1 || loyaltyMin > 5) {
+        throw invalid("segments.quadrant.loyalty-min", loyaltyMin, "a score between 1 and 5");
+      }
+    }
+  }
+
+  /** Loyalty classes: Lost, Loyal, Potential, Marginal, in that order. */
+  public record Loyalty(
+      @JsonProperty("lost-recency-days") Integer lostRecencyDays,
+      @JsonProperty("lost-cycle-multiple") Double lostCycleMultiple,
+      @JsonProperty("lost-min-recency-days") Integer lostMinRecencyDays,
+      @JsonProperty("loyal-min-f") Integer loyalMinF,
+      @JsonProperty("loyal-min-m") Integer loyalMinM,
+      @JsonProperty("loyal-min-tenure-days") Integer loyalMinTenureDays,
+      @JsonProperty("potential-max-tenure-days") Integer potentialMaxTenureDays,
+      @JsonProperty("potential-min-f") Integer potentialMinF) {
+    public Loyalty {
+      lostRecencyDays = days("segments.loyalty.lost-recency-days", lostRecencyDays, 365);
+      lostCycleMultiple = positive("segments.loyalty.lost-cycle-multiple", lostCycleMultiple, 3.0);
+      lostMinRecencyDays = days("segments.loyalty.lost-min-recency-days", lostMinRecencyDays, 90);
+      loyalMinF = score("segments.loyalty.loyal-min-f", loyalMinF, 4);
+      loyalMinM = score("segments.loyalty.loyal-min-m", loyalMinM, 4);
+      loyalMinTenureDays = days("segments.loyalty.loyal-min-tenure-days", loyalMinTenureDays, 180);
+      potentialMaxTenureDays =
+          days("segments.loyalty.potential-max-tenure-days", potentialMaxTenureDays, 180);
+      potentialMinF = score("segments.loyalty.potential-min-f", potentialMinF, 3);
+    }
+  }
+
+  /** High when monetary >= the high-percentile, Mid when >= the mid-percentile, else Low. */
+  public record ValueTiers(
+      @JsonProperty("high-percentile") Double highPercentile,
+      @JsonProperty("mid-percentile") Double midPercentile) {
+    public ValueTiers {
+      highPercentile = percentile("segments.value-tiers.high-percentile", highPercentile, 80.0);
+      midPercentile = percentile("segments.value-tiers.mid-percentile", midPercentile, 50.0);
+      if (midPercentile > highPercentile) {
+        throw invalid(
+            "segments.value-tiers.mid-percentile", midPercentile, "must not exceed high-percentile");
+      }
+    }
+  }
+
+  /** Lifecycle: Churned, New, Lapsing, Growing (value trend Rising), Mature, in that order. */
+  public record Lifecycle(
+      @JsonProperty("churned-recency-days") Integer churnedRecencyDays,
+      @JsonProperty("new-tenure-days") Integer newTenureDays,
+      @JsonProperty("lapsing-cycle-multiple") Double lapsingCycleMultiple,
+      @JsonProperty("lapsing-single-recency-days") Integer lapsingSingleRecencyDays) {
+    public Lifecycle {
+      churnedRecencyDays = days("segments.lifecycle.churned-recency-days", churnedRecencyDays, 365);
+      newTenureDays = days("segments.lifecycle.new-tenure-days", newTenureDays, 90);
+      lapsingCycleMultiple =
+          positive("segments.lifecycle.lapsing-cycle-multiple", lapsingCycleMultiple, 2.0);
+      lapsingSingleRecencyDays =
+          days("segments.lifecycle.lapsing-single-recency-days", lapsingSingleRecencyDays, 180);
+    }
+  }
+
+  /** One-time if frequency = 1; Frequent if F score >= frequent-min-f; else Occasional. */
+  public record PurchasePattern(@JsonProperty("frequent-min-f") Integer frequentMinF) {
+    public PurchasePattern {
+      frequentMinF = score("segments.purchase-pattern.frequent-min-f", frequentMinF, 4);
+    }
+  }
+
+  /**
+   * Rising if recent > rising-ratio x prior (or prior <= 0 < recent); Declining if recent <
+   * declining-ratio x prior; else Stable.
+   */
+  public record ValueTrend(
+      @JsonProperty("rising-ratio") Double risingRatio,
+      @JsonProperty("declining-ratio") Double decliningRatio) {
+    public ValueTrend {
+      risingRatio = positive("segments.value-trend.rising-ratio", risingRatio, 1.2);
+      decliningRatio = positive("segments.value-trend.declining-ratio", decliningRatio, 0.8);
+      if (decliningRatio > risingRatio) {
+        throw invalid(
+            "segments.value-trend.declining-ratio", decliningRatio, "must not exceed rising-ratio");
+      }
+    }
+  }
+
+  private static Integer score(String key, Integer value, int fallback) {
+    int v = value == null ? fallback : value;
+    if (v < 1 || v > 5) {
+      throw invalid(key, v, "a score between 1 and 5");
+    }
+    return v;
+  }
+
+  private static Integer days(String key, Integer value, int fallback) {
+    int v = value == null ? fallback : value;
+    if (v < 0) {
+      throw invalid(key, v, "a number of days >= 0");
+    }
+    return v;
+  }
+
+  private static Double positive(String key, Double value, double fallback) {
+    double v = value == null ? fallback : value;
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw invalid(key, v, "a number > 0");
+    }
+    return v;
+  }
+
+  private static Double percentile(String key, Double value, double fallback) {
+    double v = value == null ? fallback : value;
+    if (!(v > 0 && v < 100)) {
+      throw invalid(key, v, "a percentile between 0 and 100, exclusive");
+    }
+    return v;
+  }
+
+  /**
+   * MLlib k-means beside the rules: k fixed, or the best silhouette over k-min..k-max; features from
+   * {@link #FEATURES}; algorithm {@code kmeans} or {@code bisecting}.
+   */
   public record KMeans(
       @JsonProperty("enabled") Boolean enabled,
       @JsonProperty("k") Integer k,
+      @JsonProperty("k-min") Integer kMin,
+      @JsonProperty("k-max") Integer kMax,
+      @JsonProperty("algorithm") String algorithm,
+      @JsonProperty("features") List<String> features,
       @JsonProperty("seed") Long seed,
-      @JsonProperty("max-iter") Integer maxIter) {
+      @JsonProperty("max-iter") Integer maxIter,
+      @JsonProperty("selection-sample") Integer selectionSample) {
+    public static final List<String> FEATURES =
+        List.of(
+            "recency", "log-frequency", "log-monetary", "frequency", "monetary", "avg-order-value",
+            "return-rate", "tenure");
+
     public KMeans {
       enabled = enabled == null ? Boolean.TRUE : enabled;
-      k = k == null ? 4 : k;
-      if (k < 2) {
-        throw invalid("kmeans.k", k, "must be >= 2");
+      if (k != null && (kMin != null || kMax != null)) {
+        throw invalid("kmeans.k", k, "give either k or k-min and k-max, not both");
+      }
+      if (k == null && kMin == null && kMax == null) {
+        k = 4;
+      }
+      if (k != null) {
+        if (k < 2) {
+          throw invalid("kmeans.k", k, "must be >= 2");
+        }
+        kMin = k;
+        kMax = k;
+      } else {
+        kMin = kMin == null ? 2 : kMin;
+        kMax = kMax == null ? 8 : kMax;
+        if (kMin < 2) {
+          throw invalid("kmeans.k-min", kMin, "must be >= 2");
+        }
+        if (kMax < kMin || kMax > 50) {
+          throw invalid("kmeans.k-max", kMax, "must be between k-min and 50");
+        }
+      }
+      algorithm = algorithm == null ? "kmeans" : algorithm;
+      if (!algorithm.equals("kmeans") && !algorithm.equals("bisecting")) {
+        throw invalid("kmeans.algorithm", algorithm, "kmeans or bisecting");
+      }
+      features =
+          features == null ? List.of("recency", "log-frequency", "log-monetary") : List.copyOf(features);
+      if (features.isEmpty()) {
+        throw invalid("kmeans.features", "[]", "at least one of " + String.join(", ", FEATURES));
+      }
+      for (String feature : features) {
+        if (!FEATURES.contains(feature)) {
+          throw invalid("kmeans.features", feature, "one of " + String.join(", ", FEATURES));
+        }
       }
       seed = seed == null ? 42L : seed;
       maxIter = maxIter == null ? 40 : maxIter;
       if (maxIter < 1) {
         throw invalid("kmeans.max-iter", maxIter, "must be >= 1");
       }
+      selectionSample = selectionSample == null ? 50_000 : selectionSample;
+      if (selectionSample < 100) {
+        throw invalid("kmeans.selection-sample", selectionSample, "must be >= 100");
+      }
+    }
+
+    /** The k of a fixed-k configuration. */
+    public Integer k() {
+      return kMin;
+    }
+
+    /** True when k is chosen by silhouette rather than fixed. */
+    public boolean searchesK() {
+      return !kMin.equals(kMax);
     }
   }
 

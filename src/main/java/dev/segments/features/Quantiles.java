@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.DataTypes;
  * is always a value of the data and never depends on partitioning or row order.
  *
  * <p>Two aggregations: an approximate quantile sketch brackets each target rank in a narrow value
- * window whose rank error the sketch guarantees; the second pass counts the rows below each window
+ * window whose rank error the sketch guarantees; further passes count the rows below each window
  * and each distinct value inside it, and the exact value of the target rank is read off those counts
  * on the driver. The driver receives only distinct values near the quantiles (about 6n/accuracy per
  * quantile), never the rows.
@@ -135,7 +135,7 @@ public final class Quantiles {
   }
 
   /** ceil(p * n), computed in decimal so that 0.6 * 5 is exactly 3. */
-  static long rank(double p, long n) {
+  public static long rank(double p, long n) {
     return BigDecimal.valueOf(p)
         .multiply(BigDecimal.valueOf(n))
         .setScale(0, RoundingMode.CEILING)
@@ -145,17 +145,23 @@ public final class Quantiles {
 
   private record Window(int request, int quantile, double low, double high, long rank) {}
 
-  /** One pass: per window, the count of values below it and the count of each distinct value in it. */
+  /**
+   * Per window, the count of values below it (one aggregation) and the count of each distinct value
+   * inside it (a second, over the few rows that fall in some window).
+   */
   private static void resolve(
       Dataset<Row> rows, List<Request> requests, List<Window> windows, double[][] result) {
+    List<Column> belowCounts = new ArrayList<>();
     List<Column> tagged = new ArrayList<>();
     for (int w = 0; w < windows.size(); w++) {
       Window window = windows.get(w);
       Column v = value(requests.get(window.request()).column());
-      // Below the window: counted under a null value. Above it: dropped.
-      tagged.add(
-          when(v.leq(window.high()), struct(lit(w).as("w"), when(v.geq(window.low()), v).as("v"))));
+      belowCounts.add(count(when(v.lt(window.low()), lit(1))));
+      tagged.add(when(v.between(window.low(), window.high()), struct(lit(w).as("w"), v.as("v"))));
     }
+    Row belowRow =
+        rows.agg(belowCounts.get(0), belowCounts.subList(1, belowCounts.size()).toArray(Column[]::new))
+            .first();
     List<Row> histogram =
         rows.select(explode(filter(array(tagged.toArray(Column[]::new)), Column::isNotNull)).as("t"))
             .groupBy(col("t.w"), col("t.v"))
@@ -166,14 +172,10 @@ public final class Quantiles {
     long[] below = new long[windows.size()];
     for (int w = 0; w < windows.size(); w++) {
       inside.add(new TreeMap<>());
+      below[w] = belowRow.getLong(w);
     }
     for (Row bucket : histogram) {
-      int w = bucket.getInt(0);
-      if (bucket.isNullAt(1)) {
-        below[w] += bucket.getLong(2);
-      } else {
-        inside.get(w).merge(bucket.getDouble(1), bucket.getLong(2), Long::sum);
-      }
+      inside.get(bucket.getInt(0)).merge(bucket.getDouble(1), bucket.getLong(2), Long::sum);
     }
     double[][] found = new double[result.length][];
     boolean[] failed = new boolean[result.length];

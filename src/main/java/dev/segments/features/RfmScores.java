@@ -47,10 +47,20 @@ public final class RfmScores {
 
   private RfmScores() {}
 
-  /** Breakpoints for every scored metric over the scored customers (two Spark aggregations). */
+  /** Breakpoints for every scored metric over the scored customers. */
   public static List<Breakpoints> breakpoints(Dataset<Row> scored, int accuracy) {
-    List<String> columns = Arrays.stream(ScoredMetric.values()).map(ScoredMetric::column).toList();
-    List<Quantiles.Result> quintiles = Quantiles.quintileBreakpoints(scored, columns, accuracy);
+    return fromQuantiles(Quantiles.compute(scored, requests(), accuracy));
+  }
+
+  /** The quantile requests behind the breakpoints, one per {@link ScoredMetric} in order. */
+  public static List<Quantiles.Request> requests() {
+    return Arrays.stream(ScoredMetric.values())
+        .map(m -> new Quantiles.Request(m.column(), Quantiles.QUINTILES))
+        .toList();
+  }
+
+  /** Breakpoints from the answers to {@link #requests()}, in the same order. */
+  public static List<Breakpoints> fromQuantiles(List<Quantiles.Result> quintiles) {
     List<Breakpoints> out = new ArrayList<>();
     for (ScoredMetric metric : ScoredMetric.values()) {
       Quantiles.Result q = quintiles.get(metric.ordinal());

@@ -25,6 +25,9 @@ public final class SparkSessions {
           .set("spark.driver.host", "127.0.0.1")
           .set("spark.driver.bindAddress", "127.0.0.1")
           .set("spark.sql.shuffle.partitions", String.valueOf(localShufflePartitions()))
+          // Delta rebuilds a table's state with this many tasks before each overwrite; its default
+          // (50) suits big logs on clusters and costs seconds per table on one machine.
+          .set("spark.databricks.delta.snapshotPartitions", String.valueOf(localShufflePartitions()))
           .set("spark.sql.warehouse.dir", scratch.resolve("spark-catalog").toUri().toString());
     }
     return build(conf.setAppName(appName));

@@ -1,6 +1,20 @@
 package dev.segments.job;
 
+import static dev.segments.Columns.AOV_SCORE;
 import static dev.segments.Columns.AS_OF;
+import static dev.segments.Columns.COST_SCORE;
+import static dev.segments.Columns.CUSTOMER_CLASS;
+import static dev.segments.Columns.LIFECYCLE_STAGE;
+import static dev.segments.Columns.LOYAL;
+import static dev.segments.Columns.LOYALTY_CLASS;
+import static dev.segments.Columns.MONETARY;
+import static dev.segments.Columns.PROFITABLE;
+import static dev.segments.Columns.PURCHASE_PATTERN;
+import static dev.segments.Columns.QUADRANT;
+import static dev.segments.Columns.RELATIONSHIP_SCORE;
+import static dev.segments.Columns.TENURE_SCORE;
+import static dev.segments.Columns.VALUE_TIER;
+import static dev.segments.Columns.VALUE_TREND;
 import static dev.segments.Columns.BATCH_ID;
 import static dev.segments.Columns.CLUSTER_ID;
 import static dev.segments.Columns.CLUSTER_NAME;
@@ -24,14 +38,20 @@ import dev.segments.clean.RawInput;
 import dev.segments.clean.Reconciliation;
 import dev.segments.clean.TransactionReader;
 import dev.segments.config.SegmentsConfig;
+import dev.segments.compare.Comparison;
+import dev.segments.compare.Pareto;
 import dev.segments.features.CustomerFeatures;
+import dev.segments.features.Quantiles;
 import dev.segments.features.RfmScores;
 import dev.segments.io.RunLog;
 import dev.segments.io.RunRecord;
 import dev.segments.io.Tables;
 import dev.segments.io.Warehouse;
 import dev.segments.segment.KMeansSegments;
-import dev.segments.segment.RfmSegments;
+import dev.segments.segment.RuleFamilies;
+import java.util.ArrayList;
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -54,7 +74,18 @@ public final class SegmentationJob {
 
   /** What a finished run reports. */
   public record Outcome(
-      RunRecord run, Map<String, Long> segmentSizes, KMeansSegments.Result kmeans, String warehouse) {}
+      RunRecord run,
+      Comparison.Result comparison,
+      Double top20RevenueShare,
+      KMeansSegments.Result kmeans,
+      String warehouse) {}
+
+  /** The columns of customer_segments: keys, the scores behind the labels, a label per family, the cluster. */
+  static final List<String> SEGMENT_COLUMNS =
+      List.of(
+          AS_OF, CUSTOMER_ID, R_SCORE, F_SCORE, M_SCORE, AOV_SCORE, COST_SCORE, TENURE_SCORE,
+          RELATIONSHIP_SCORE, PROFITABLE, LOYAL, RFM_SEGMENT, CUSTOMER_CLASS, QUADRANT, LOYALTY_CLASS,
+          VALUE_TIER, LIFECYCLE_STAGE, PURCHASE_PATTERN, VALUE_TREND, CLUSTER_ID, CLUSTER_NAME);
 
   public static Outcome run(SparkSession spark, SegmentsConfig cfg, String configHash) {
     Instant started = Instant.now();
@@ -163,35 +194,68 @@ public final class SegmentationJob {
         String.format("%,d customers scored, %,d with returns only, as of %s", scoredCustomers, returnsOnly, asOf));
 
     Dataset<Row> scoredBase = CustomerFeatures.scored(features);
+    SegmentsConfig.Segments rules = cfg.segments();
+    double[] monetaryProbabilities =
+        concat(
+            new double[] {
+              rules.quadrant().profitabilityPercentile() / 100,
+              rules.valueTiers().highPercentile() / 100,
+              rules.valueTiers().midPercentile() / 100
+            },
+            Pareto.probabilities());
+    List<Quantiles.Request> requests = new ArrayList<>(RfmScores.requests());
+    requests.add(new Quantiles.Request(MONETARY, monetaryProbabilities));
+    List<Quantiles.Result> quantiles =
+        timer.time(
+            "scores", () -> Quantiles.compute(scoredBase, requests, cfg.features().quantileAccuracy()));
     List<RfmScores.Breakpoints> breakpoints =
-        timer.time("scores", () -> RfmScores.breakpoints(scoredBase, cfg.features().quantileAccuracy()));
+        RfmScores.fromQuantiles(quantiles.subList(0, requests.size() - 1));
+    double[] monetaryCuts = quantiles.get(requests.size() - 1).values();
+    boolean anyScored = monetaryCuts.length > 0;
+    RuleFamilies.MonetaryCuts cuts =
+        anyScored
+            ? new RuleFamilies.MonetaryCuts(monetaryCuts[0], monetaryCuts[1], monetaryCuts[2])
+            : new RuleFamilies.MonetaryCuts(0, 0, 0);
     Dataset<Row> scored = RfmScores.apply(scoredBase, breakpoints);
-    Dataset<Row> segmented = RfmSegments.assign(scored, cfg.segments().rfmMap());
 
+    List<KMeansSegments.ClusterProfile> previous = previousProfiles(warehouse, asOf);
     KMeansSegments.Result kmeans =
         scoredCustomers == 0
-            ? new KMeansSegments.Result("skipped: no scored customers", 0, null, List.of())
-            : timer.time("kmeans", () -> KMeansSegments.fit(scoredBase, scoredCustomers, cfg.kmeans()));
-    timer.log("kmeans", kmeans.status() + (kmeans.fitted() ? ", k=" + kmeans.k() : ""));
+            ? new KMeansSegments.Result(
+                "skipped: no scored customers", 0, cfg.kmeans().algorithm(), 0.0, null, List.of(), List.of())
+            : timer.time(
+                "kmeans", () -> KMeansSegments.fit(scoredBase, scoredCustomers, cfg.kmeans(), previous));
+    timer.log(
+        "kmeans",
+        kmeans.status()
+            + (kmeans.fitted() ? String.format(", k=%d, silhouette %.3f", kmeans.k(), kmeans.silhouette()) : ""));
+    Dataset<Row> labelled = RuleFamilies.assign(scored, rules, cuts);
     Dataset<Row> withClusters =
         kmeans.fitted()
-            ? segmented.join(kmeans.assignments(), CUSTOMER_ID, "left")
-            : segmented
+            ? labelled.join(kmeans.assignments(), CUSTOMER_ID, "left")
+            : labelled
                 .withColumn(CLUSTER_ID, lit(null).cast("int"))
                 .withColumn(CLUSTER_NAME, lit(null).cast("string"));
-    // Customer grain, read by two writes and the summary: computed once.
-    Dataset<Row> segments =
-        withClusters
-            .select(
-                col(AS_OF),
-                col(CUSTOMER_ID),
-                col(R_SCORE),
-                col(F_SCORE),
-                col(M_SCORE),
-                col(RFM_SEGMENT),
-                col(CLUSTER_ID),
-                col(CLUSTER_NAME))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    // Customer grain, read by two writes and the comparison: computed once.
+    Dataset<Row> all = withClusters.persist(StorageLevel.MEMORY_AND_DISK());
+    List<Column> segmentColumns = new ArrayList<>();
+    for (String name : SEGMENT_COLUMNS) {
+      segmentColumns.add(col(name));
+    }
+    Dataset<Row> segments = all.select(segmentColumns.toArray(Column[]::new));
+
+    Comparison.Result comparison =
+        timer.time("compare", () -> Comparison.compute(spark, all, RuleFamilies.FAMILIES, asOf));
+    Pareto.Curve pareto =
+        timer.time(
+            "compare",
+            () ->
+                Pareto.curve(
+                    spark,
+                    scoredBase,
+                    anyScored ? Arrays.copyOfRange(monetaryCuts, 3, monetaryCuts.length) : new double[99],
+                    scoredCustomers,
+                    asOf));
 
     timer.time(
         "write",
@@ -214,23 +278,18 @@ public final class SegmentationJob {
                     () ->
                         warehouse.replaceDate(
                             Tables.SCORE_THRESHOLDS, RfmScores.table(spark, asOf, breakpoints), asOf),
+                    () -> warehouse.replaceDate(Tables.CUSTOMER_SEGMENTS, segments, asOf),
+                    () -> warehouse.replaceDate(Tables.SEGMENT_SUMMARY, comparison.summary(), asOf),
+                    () -> warehouse.replaceDate(Tables.SEGMENT_COMPARISON, comparison.comparison(), asOf),
                     () ->
-                        warehouse.replaceDate(Tables.CUSTOMER_SEGMENTS, segments, asOf))));
+                        warehouse.replaceDate(
+                            Tables.CLUSTER_PROFILES, KMeansSegments.profilesTable(spark, kmeans, asOf), asOf),
+                    () ->
+                        warehouse.replaceDate(
+                            Tables.KMEANS_SELECTION, KMeansSegments.selectionTable(spark, kmeans, asOf), asOf),
+                    () -> warehouse.replaceDate(Tables.PARETO_CURVE, pareto.table(), asOf))));
     timer.log("write", "tables in " + warehouse.location());
 
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    timer.time(
-        "summary",
-        () -> {
-          for (Row row :
-              segments
-                  .groupBy(RFM_SEGMENT)
-                  .count()
-                  .orderBy(col("count").desc(), col(RFM_SEGMENT))
-                  .collectAsList()) {
-            sizes.put(row.getString(0), row.getLong(1));
-          }
-        });
     RunRecord record =
         new RunRecord(
             runId,
@@ -254,7 +313,7 @@ public final class SegmentationJob {
             null);
     timer.time("publish", () -> RunLog.append(spark, warehouse, record));
     timer.log("publish", "run recorded in " + Tables.RUNS);
-    return new Outcome(record, sizes, kmeans, warehouse.location());
+    return new Outcome(record, comparison, pareto.top20Share(), kmeans, warehouse.location());
   }
 
   /**
@@ -287,6 +346,27 @@ public final class SegmentationJob {
   }
 
   private static final int WRITERS = 3;
+
+  /** The latest earlier date's cluster profiles, so that clusters keep their ids from run to run. */
+  private static List<KMeansSegments.ClusterProfile> previousProfiles(Warehouse warehouse, LocalDate asOf) {
+    if (!warehouse.exists(Tables.CLUSTER_PROFILES)) {
+      return List.of();
+    }
+    Dataset<Row> earlier =
+        warehouse.read(Tables.CLUSTER_PROFILES).where(col(AS_OF).lt(lit(java.sql.Date.valueOf(asOf))));
+    Row latest = earlier.agg(max(col(AS_OF))).first();
+    if (latest.isNullAt(0)) {
+      return List.of();
+    }
+    return KMeansSegments.profilesFrom(
+        earlier.where(col(AS_OF).equalTo(lit(latest.getDate(0)))).collectAsList());
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    double[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 
   private static void recordFailure(
       SparkSession spark,

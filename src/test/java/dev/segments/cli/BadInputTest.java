@@ -33,7 +33,7 @@ class BadInputTest {
     assertOneLine(
         runWith(input, text),
         2,
-        "Unknown config key: kmeans.kay (known here: enabled, k, max-iter, seed)");
+        "Unknown config key: kmeans.kay (known here: algorithm, enabled, features, k, k-max, k-min, max-iter, seed, selection-sample)");
   }
 
   @Test

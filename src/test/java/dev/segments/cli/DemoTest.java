@@ -32,7 +32,7 @@ class DemoTest {
     assertThat(run.out())
         .contains(String.format("%,d input = ", input))
         .contains("rfm_segment ")
-        .contains("k-means     k=4")
+        .contains("k-means     kmeans k=4")
         .contains(warehouse.toString());
     assertThat(Files.exists(dir.resolve("data").resolve("transactions.csv"))).isTrue();
   }

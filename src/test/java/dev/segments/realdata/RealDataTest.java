@@ -73,8 +73,18 @@ class RealDataTest {
     assertThat((Long) c12347.getAs("frequency")).isEqualTo(7L);
     assertThat((BigDecimal) c12347.getAs("monetary")).isEqualByComparingTo("4310.00");
 
-    assertThat(table("customer_segments").where(col("rfm_segment").isNull()).count()).isZero();
-    assertThat(table("customer_segments").select("customer_id").distinct().count()).isEqualTo(4_339L);
+    Dataset<Row> segments = table("customer_segments");
+    assertThat(segments.count()).isEqualTo(4_339L);
+    assertThat(segments.select("customer_id").distinct().count()).isEqualTo(4_339L);
+    for (String family : dev.segments.segment.RuleFamilies.FAMILIES) {
+      assertThat(segments.where(col(family).isNull()).count()).as(family).isZero();
+      long total =
+          table("segment_summary").where(col("family").equalTo(family)).agg(org.apache.spark.sql.functions.sum("customers"))
+              .first().getLong(0);
+      assertThat(total).as(family).isEqualTo(4_339L);
+    }
+    assertThat(segments.where(col("cluster_id").isNull()).count()).isZero();
+    assertThat(summary).contains("agreement   clusters agree most with").contains("pareto      the top 20% of customers bring");
   }
 
   @Test
