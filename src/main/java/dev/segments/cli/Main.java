@@ -197,6 +197,7 @@ public final class Main {
 
   private static String sizes(Map<String, Long> sizes) {
     return sizes.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
         .map(e -> e.getKey() + " " + String.format("%,d", e.getValue()))
         .collect(Collectors.joining(", "));
   }

@@ -49,10 +49,6 @@ final class StageTimer {
         numbers.isEmpty() ? "" : ": " + numbers);
   }
 
-  Map<String, Long> millis() {
-    return Map.copyOf(millis);
-  }
-
   Map<String, Long> ordered() {
     return new LinkedHashMap<>(millis);
   }
