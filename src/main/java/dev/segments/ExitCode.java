@@ -6,8 +6,7 @@ public enum ExitCode {
   UNEXPECTED(1),
   USAGE(2),
   DATA(65),
-  NO_INPUT(66),
-  LOCKED(75);
+  NO_INPUT(66);
 
   private final int code;
 

@@ -31,8 +31,4 @@ public final class SegmentsException extends RuntimeException {
   public static SegmentsException noInput(String message) {
     return new SegmentsException(ExitCode.NO_INPUT, message, null);
   }
-
-  public static SegmentsException locked(String message) {
-    return new SegmentsException(ExitCode.LOCKED, message, null);
-  }
 }

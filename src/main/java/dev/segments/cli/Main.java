@@ -43,7 +43,7 @@ public final class Main {
           "  run      --config FILE [--input PATH] [--warehouse DIR] [--as-of YYYY-MM-DD]",
           "  sql      --warehouse DIR [--format csv|table] \"SELECT ...\"",
           "  generate --rows N --customers M --seed S --out DIR",
-          "exit codes: 0 ok, 1 unexpected, 2 usage or config, 65 data error, 66 no input, 75 warehouse busy");
+          "exit codes: 0 ok, 1 unexpected, 2 usage or config, 65 data error, 66 no input");
 
   private final PrintStream out;
   private final PrintStream err;
