@@ -32,9 +32,9 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * Orders follow at exponential gaps until the customer stops or the period ends. An order is one
- * invoice number ({@code 5} and six digits, unique in the file), one customer, one timestamp between
- * 08:00:00 and 19:59:59, and 1-6 lines of distinct products (each further line with probability
- * {@value #MORE_LINES}). A line's value is log-normal (basket x order x line factors); the quantity
+ * invoice number ({@code 5} and six digits, more past a million orders; unique in the file), one
+ * customer, one timestamp between 08:00:00 and 19:59:59, and 1-6 lines of distinct products (each
+ * further line with probability {@value #MORE_LINES}). A line's value is log-normal (basket x order x line factors); the quantity
  * is that value over the product's price. The catalogue of {@value #PRODUCTS} products, with fixed
  * prices (a few with three decimals) and some descriptions holding a comma or a double quote
  * (written RFC 4180 quoted), is drawn from the seed.
@@ -53,10 +53,12 @@ import java.util.SplittableRandom;
  *
  * <ol>
  *   <li>Calibration: the rate scale is found by bisection so that the customers' order schedules
- *       give {@value #ORGANIC_SHARE} of the rows. It replays the real schedules of all customers, or
- *       of an evenly spaced sample of at most 20,000 when there are more. When more than 20 orders
- *       per customer are needed, the stopping probability's mean is lowered to 2 / (orders per
- *       customer) so that the rates need not be absurd.
+ *       (which only cost random draws to replay) give {@value #ORGANIC_SHARE} of the rows. It
+ *       replays the real schedules of all customers, or, when there are many, of an evenly spaced
+ *       sample (at most 20,000 customers and about a million orders), whose bias is then measured
+ *       in one pass over all customers and corrected. When more than 20 orders per customer are
+ *       needed, the stopping probability's mean is lowered to 2 / (orders per customer) so that the
+ *       rates need not be absurd.
  *   <li>The organic pass writes customers 1..n in turn. Customer c may write at most {@code rows - (n
  *       - c)} lines so that every later customer keeps one line: every customer appears (with a clean
  *       purchase) whenever {@code rows >= customers}; with fewer rows, the first {@code rows}
@@ -106,7 +108,8 @@ public final class SampleGenerator {
   private static final int SECONDS_OPEN = 12 * 3600;
   private static final int OPENING_SECOND = 8 * 3600;
 
-  // Random stream purposes; customer streams use index 1..n, run-level streams index 0.
+  // Random stream purposes. Customer streams use index 1..n; the catalogue index 0; top-up offsets
+  // the pass number. A customer's top-up pass p draws its lines from purpose CONTENT + 8p.
   private static final long TRAITS = 1;
   private static final long SCHEDULE = 2;
   private static final long CONTENT = 3;
@@ -337,13 +340,13 @@ public final class SampleGenerator {
     private Traits traits(int index) {
       SplittableRandom random = stream(seed, index, TRAITS);
       String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
+      double first = days * StrictMath.pow(random.nextDouble(), FIRST_PURCHASE_SKEW);
+      double basket = StrictMath.exp(0.5 * gaussian(random));
       double rate = gamma(random, RATE_SHAPE);
+      // Last, as the only draw that depends on the options (through the churn mean).
       double a = gamma(random, CHURN_SHAPE);
       double b = gamma(random, CHURN_SHAPE * (1 - churnMean) / churnMean);
-      double churn = a / (a + b);
-      double basket = StrictMath.exp(0.5 * gaussian(random));
-      double first = days * StrictMath.pow(random.nextDouble(), FIRST_PURCHASE_SKEW);
-      return new Traits(country, rate, churn, basket, first);
+      return new Traits(country, rate, a / (a + b), basket, first);
     }
 
     /** One order at time t (days since start): its lines and the imperfections planted among them. */
