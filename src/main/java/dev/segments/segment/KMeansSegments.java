@@ -236,21 +236,20 @@ public final class KMeansSegments {
     }
     List<KScore> tried = new ArrayList<>();
     Model<?> best = null;
-    int bestK = 0;
-    double bestScore = Double.NEGATIVE_INFINITY;
+    Silhouettes bestSilhouettes = null;
     for (int k = cfg.kMin(); k <= Math.min(cfg.kMax(), distinct); k++) {
       Model<?> model = train(vectors, k, cfg);
-      double score =
-          silhouette(model.transform(cfg.searchesK() ? sample : vectors), z, k).overall();
-      tried.add(new KScore(k, score));
-      if (score > bestScore) {
+      Silhouettes candidate = silhouette(model.transform(sample), z);
+      tried.add(new KScore(k, candidate.overall()));
+      if (best == null || candidate.overall() > bestSilhouettes.overall()) {
         best = model;
-        bestK = k;
-        bestScore = score;
+        bestSilhouettes = candidate;
       }
     }
-    Dataset<Row> predicted = best.transform(vectors);
-    Silhouettes silhouettes = silhouette(predicted, z, bestK);
+    // Without a sample the chosen model's silhouettes are already those of every customer.
+    Silhouettes silhouettes =
+        sample == vectors ? bestSilhouettes : silhouette(best.transform(vectors), z);
+    Dataset<Row> predicted = silhouettes.points();
     List<Row> stats =
         silhouettes.points()
             .groupBy(col(PREDICTION))
@@ -316,7 +315,7 @@ public final class KMeansSegments {
    * mean squared distance from x to cluster C is |x|^2 - 2 x.mean(C) + mean(|y|^2 over C), so no
    * pairwise distances are needed. A point alone in its cluster scores 0.
    */
-  static Silhouettes silhouette(Dataset<Row> predicted, List<String> z, int k) {
+  static Silhouettes silhouette(Dataset<Row> predicted, List<String> z) {
     Column norm = lit(0.0);
     for (String c : z) {
       norm = norm.plus(col(c).multiply(col(c)));

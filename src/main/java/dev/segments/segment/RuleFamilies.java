@@ -94,11 +94,7 @@ public final class RuleFamilies {
 
   static Column loyaltyClass(SegmentsConfig.Loyalty cfg) {
     Column recency = col(RECENCY_DAYS);
-    Column overdue =
-        col(FREQUENCY)
-            .geq(2)
-            .and(coalesce(recency.gt(col(MEAN_DAYS_BETWEEN_ORDERS).multiply(cfg.lostCycleMultiple())), lit(false)))
-            .and(recency.gt(cfg.lostMinRecencyDays()));
+    Column overdue = beyondCycle(cfg.lostCycleMultiple()).and(recency.gt(cfg.lostMinRecencyDays()));
     return when(recency.gt(cfg.lostRecencyDays()).or(overdue), lit("Lost"))
         .when(
             col(F_SCORE)
@@ -110,6 +106,13 @@ public final class RuleFamilies {
             col(TENURE_DAYS).lt(cfg.potentialMaxTenureDays()).or(col(F_SCORE).geq(cfg.potentialMinF())),
             lit("Potential"))
         .otherwise(lit("Marginal"));
+  }
+
+  /** A repeat customer whose silence exceeds {@code multiple} x their mean days between orders. */
+  private static Column beyondCycle(double multiple) {
+    return col(FREQUENCY)
+        .geq(2)
+        .and(coalesce(col(RECENCY_DAYS).gt(col(MEAN_DAYS_BETWEEN_ORDERS).multiply(multiple)), lit(false)));
   }
 
   static Column valueTier(MonetaryCuts cuts) {
@@ -134,9 +137,7 @@ public final class RuleFamilies {
   static Column lifecycle(SegmentsConfig.Lifecycle cfg) {
     Column recency = col(RECENCY_DAYS);
     Column lapsing =
-        col(FREQUENCY)
-            .geq(2)
-            .and(coalesce(recency.gt(col(MEAN_DAYS_BETWEEN_ORDERS).multiply(cfg.lapsingCycleMultiple())), lit(false)))
+        beyondCycle(cfg.lapsingCycleMultiple())
             .or(col(FREQUENCY).equalTo(1).and(recency.gt(cfg.lapsingSingleRecencyDays())));
     return when(recency.gt(cfg.churnedRecencyDays()), lit("Churned"))
         .when(col(TENURE_DAYS).lt(cfg.newTenureDays()), lit("New"))
