@@ -15,6 +15,7 @@ public final class Columns {
   public static final String UNIT_PRICE = "unit_price";
   public static final String LINE_AMOUNT = "line_amount";
   public static final String BATCH_ID = "batch_id";
+  public static final String LINE_HASH = "line_hash";
 
   // Quarantine.
   public static final String RAW_ROW = "raw_row";
@@ -79,4 +80,27 @@ public final class Columns {
   public static final String REVENUE_SHARE = "revenue_share";
   public static final String SILHOUETTE = "silhouette";
   public static final String K = "k";
+
+  // ---------------------------------------------------------------------------------------------
+  // CLV: BG/NBD and Gamma-Gamma inputs per customer, their predictions, and the fitted model.
+  public static final String REPEAT_PURCHASES = "repeat_purchases";
+  public static final String T_X_WEEKS = "t_x_weeks";
+  public static final String T_WEEKS = "t_weeks";
+  public static final String MEAN_REPEAT_VALUE = "mean_repeat_value";
+  public static final String P_ALIVE = "p_alive";
+  public static final String EXPECTED_PURCHASES = "expected_purchases";
+  public static final String EXPECTED_ORDER_VALUE = "expected_order_value";
+  public static final String CLV = "clv";
+  public static final String CHURN_RISK = "churn_risk";
+  public static final String STATUS = "status";
+  public static final String BGNBD_R = "r";
+  public static final String BGNBD_ALPHA = "alpha";
+  public static final String BGNBD_A = "a";
+  public static final String BGNBD_B = "b";
+  public static final String BGNBD_LOG_LIKELIHOOD = "bgnbd_log_likelihood";
+  public static final String GG_P = "p";
+  public static final String GG_Q = "q";
+  public static final String GG_GAMMA = "gamma";
+  public static final String GG_LOG_LIKELIHOOD = "gg_log_likelihood";
+  public static final String REPEAT_BUYERS = "repeat_buyers";
 }

@@ -6,7 +6,9 @@ public enum ExitCode {
   UNEXPECTED(1),
   USAGE(2),
   DATA(65),
-  NO_INPUT(66);
+  NO_INPUT(66),
+  /** Another run holds the warehouse: try again later (sysexits EX_TEMPFAIL). */
+  BUSY(75);
 
   private final int code;
 

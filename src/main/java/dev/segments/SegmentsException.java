@@ -28,6 +28,10 @@ public final class SegmentsException extends RuntimeException {
     return new SegmentsException(ExitCode.DATA, message, cause);
   }
 
+  public static SegmentsException busy(String message) {
+    return new SegmentsException(ExitCode.BUSY, message, null);
+  }
+
   public static SegmentsException noInput(String message) {
     return new SegmentsException(ExitCode.NO_INPUT, message, null);
   }

@@ -6,6 +6,8 @@ import static dev.segments.Columns.EVENT_TS;
 import static dev.segments.Columns.LINE_AMOUNT;
 import static dev.segments.Columns.ORDER_ID;
 import static dev.segments.Columns.ORDER_KEY;
+import static dev.segments.Columns.BATCH_ID;
+import static dev.segments.Columns.LINE_HASH;
 import static dev.segments.Columns.PRODUCT_ID;
 import static dev.segments.Columns.QUANTITY;
 import static dev.segments.Columns.RAW_ROW;
@@ -33,11 +35,13 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.segments.config.SegmentsConfig.Clean;
 import dev.segments.config.SegmentsConfig.ColumnMapping;
 import dev.segments.config.SegmentsConfig.Dedupe;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -64,14 +68,18 @@ public final class Cleaner {
 
   private Cleaner() {}
 
+  /** A raw row's event time as the mapping reads it; null when it does not parse. */
+  public static Column eventTimestamp(ColumnMapping mapping) {
+    return mapping.timestampFormat() == null
+        ? try_to_timestamp(trim(input(mapping.timestamp())))
+        : try_to_timestamp(trim(input(mapping.timestamp())), lit(mapping.timestampFormat()));
+  }
+
   /** Dedupes, types and checks every row; the result is one row per kept input row. */
   public static Dataset<Row> validate(RawInput raw, ColumnMapping mapping, Clean cfg) {
     Dataset<Row> deduped = dedupe(raw, cfg.dedupe());
     Column customer = normalizedCustomer(input(mapping.customerId()));
-    Column timestamp =
-        mapping.timestampFormat() == null
-            ? try_to_timestamp(trim(input(mapping.timestamp())))
-            : try_to_timestamp(trim(input(mapping.timestamp())), lit(mapping.timestampFormat()));
+    Column timestamp = eventTimestamp(mapping);
     Column quantity =
         mapping.quantity() == null ? lit(null).cast(QUANTITY_TYPE) : number(mapping.quantity(), QUANTITY_TYPE);
     Column price =
@@ -142,6 +150,10 @@ public final class Cleaner {
             col(REASON),
             col(REASONS),
             col(RAW_ROW),
+            // Identifies a delivered row across batches, so an exact duplicate of a line already in
+            // the transactions table is recognised by an incremental run.
+            xxhash64(col(RAW_ROW)).as(LINE_HASH),
+            col(RawInput.BATCH).as(BATCH_ID),
             col(COPIES));
   }
 
@@ -158,12 +170,17 @@ public final class Cleaner {
             col(EVENT_DATE),
             col(QUANTITY),
             col(UNIT_PRICE),
-            col(LINE_AMOUNT));
+            col(LINE_AMOUNT),
+            col(LINE_HASH),
+            col(BATCH_ID));
   }
 
   /** The quarantined rows of a validated dataset: the raw row and why. */
   public static Dataset<Row> quarantined(Dataset<Row> validated) {
-    return validated.where(col(REASON).isNotNull()).select(col(RAW_ROW), col(REASON), col(REASONS));
+    // The customer id, where one could be read, lets `forget` find a customer's quarantined rows.
+    return validated
+        .where(col(REASON).isNotNull())
+        .select(col(RAW_ROW), col(REASON), col(REASONS), col(CUSTOMER_ID), col(BATCH_ID));
   }
 
   /** Counts where every input row went, in one aggregation. */
@@ -186,9 +203,16 @@ public final class Cleaner {
     }
     all.add(col(RawInput.CORRUPT_RECORD));
     Dataset<Row> rows = raw.rows();
+    if (!Arrays.asList(rows.columns()).contains(RawInput.BATCH)) {
+      // Inputs built in memory (tests, callers of the stage) carry one batch: the whole input.
+      rows = rows.withColumn(RawInput.BATCH, lit(raw.batchId()));
+    }
     return switch (cfg.mode()) {
       case OFF -> rows.withColumn(COPIES, lit(1L));
-      case WHOLE_ROW -> rows.groupBy(all.toArray(Column[]::new)).agg(count(lit(1)).as(COPIES));
+      // A row delivered in two batches of one run is kept once, under the first batch by id.
+      case WHOLE_ROW ->
+          rows.groupBy(all.toArray(Column[]::new))
+              .agg(count(lit(1)).as(COPIES), min(col(RawInput.BATCH)).as(RawInput.BATCH));
       case KEYS -> dedupeByKeys(rows, raw.columns(), cfg);
     };
   }
@@ -209,6 +233,7 @@ public final class Cleaner {
       }
     }
     rest.add(col(RawInput.CORRUPT_RECORD).as(RawInput.CORRUPT_RECORD));
+    rest.add(col(RawInput.BATCH).as(RawInput.BATCH));
     Column chosen =
         cfg.preferLatestBy() != null
             ? max(struct(rest.toArray(Column[]::new)))
@@ -218,6 +243,7 @@ public final class Cleaner {
       out.add(cfg.keys().contains(name) ? input(name) : col("_kept." + quoted(name)).as(name));
     }
     out.add(col("_kept." + RawInput.CORRUPT_RECORD).as(RawInput.CORRUPT_RECORD));
+    out.add(col("_kept." + RawInput.BATCH).as(RawInput.BATCH));
     out.add(col(COPIES));
     return rows.groupBy(keys.toArray(Column[]::new))
         .agg(chosen.as("_kept"), count(lit(1)).as(COPIES))

@@ -13,4 +13,6 @@ import org.apache.spark.sql.Row;
  */
 public record RawInput(Dataset<Row> rows, List<String> columns, String batchId) {
   public static final String CORRUPT_RECORD = "_corrupt_record";
+  /** The fingerprint of the file (or whole input) a row came from. */
+  public static final String BATCH = "_batch_id";
 }

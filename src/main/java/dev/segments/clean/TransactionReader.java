@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -38,30 +39,125 @@ import org.apache.spark.sql.types.StructType;
 public final class TransactionReader {
   private TransactionReader() {}
 
-  public static RawInput read(SparkSession spark, Input input, ColumnMapping mapping) {
+  /**
+   * One delivered unit of input: a file, or a whole Parquet/Delta source. Size and modification
+   * time (-1 for a whole source) let a later listing trust the fingerprint without reading the
+   * bytes again.
+   */
+  public record Batch(String path, String fingerprint, long size, long modified) {
+    /** What identifies an unchanged file between two listings. */
+    public String stamp() {
+      return path + "|" + size + "|" + modified;
+    }
+  }
+
+  /** What an input location holds, fingerprinted, before anything is parsed. */
+  public record Listing(InputFormat format, List<Batch> batches, String fingerprint) {}
+
+  /**
+   * Lists and fingerprints the input. CSV and JSON files are one batch each, identified by their
+   * bytes alone, so a file re-delivered under another name is still recognised; a Parquet or Delta
+   * source is one batch.
+   */
+  public static Listing list(SparkSession spark, Input input) {
+    return list(spark, input, Map.of());
+  }
+
+  /**
+   * Lists the input, taking the fingerprint of a file whose path, size and modification time are
+   * in {@code known} (stamp to fingerprint, from earlier listings) instead of hashing it again, so
+   * that a nightly run reads the bytes of new files only.
+   */
+  public static Listing list(SparkSession spark, Input input, Map<String, String> known) {
     if (input.path() == null || input.path().isBlank()) {
       throw SegmentsException.usage("Invalid input.path: missing (set it in the config or pass --input)");
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<FileStatus> files = listFiles(hadoop, input.path());
     InputFormat format = input.format() != null ? input.format() : inferFormat(input.path(), files);
-    Dataset<Row> rows =
-        switch (format) {
-          case CSV -> readCsv(spark, input);
-          case JSON -> readJson(spark, input.path());
-          case PARQUET -> stringify(spark.read().parquet(input.path()));
-          case DELTA -> stringify(spark.read().format("delta").load(input.path()));
-        };
-    List<String> columns =
-        Arrays.stream(rows.columns()).filter(c -> !c.equals(RawInput.CORRUPT_RECORD)).toList();
-    if (columns.isEmpty()) {
-      throw SegmentsException.noInput("Input has no rows: " + input.path());
+    List<Batch> batches = new ArrayList<>();
+    if (format == InputFormat.CSV || format == InputFormat.JSON) {
+      for (FileStatus file : files) {
+        String path = file.getPath().toString();
+        String stamp = path + "|" + file.getLen() + "|" + file.getModificationTime();
+        String fingerprint = known.get(stamp);
+        batches.add(
+            new Batch(
+                path,
+                fingerprint != null ? fingerprint : fingerprint(hadoop, format, List.of(file)),
+                file.getLen(),
+                file.getModificationTime()));
+      }
+    } else {
+      batches.add(new Batch(input.path(), fingerprint(hadoop, format, files), -1, -1));
     }
-    checkMapped(mapping, columns);
-    return new RawInput(rows, columns, fingerprint(hadoop, format, files));
+    String whole =
+        batches.size() == 1
+            ? batches.get(0).fingerprint()
+            : format.label() + "-" + sha256(batches.stream().map(Batch::fingerprint).toList());
+    return new Listing(format, batches, whole);
   }
 
-  private static Dataset<Row> readCsv(SparkSession spark, Input input) {
+  /** Reads the whole input as one batch: the full-history mode. */
+  public static RawInput read(SparkSession spark, Input input, ColumnMapping mapping) {
+    Listing listing = list(spark, input);
+    Dataset<Row> rows = readPath(spark, input, listing.format(), input.path());
+    return toRaw(rows.withColumn(RawInput.BATCH, lit(listing.fingerprint())), mapping, input.path(), listing.fingerprint());
+  }
+
+  /**
+   * Reads the given batches of a listing, each row tagged with its batch's fingerprint: the
+   * incremental mode, where batches already in the warehouse are not read again. Null when none of
+   * them has a single column (empty files): a delivery without rows.
+   */
+  public static RawInput read(SparkSession spark, Input input, ColumnMapping mapping, Listing listing, List<Batch> batches) {
+    Dataset<Row> rows = null;
+    List<String> columns = null;
+    for (Batch batch : batches) {
+      Dataset<Row> one =
+          readPath(spark, input, listing.format(), batch.path()).withColumn(RawInput.BATCH, lit(batch.fingerprint()));
+      List<String> names = Arrays.asList(one.columns());
+      if (names.size() == 1) {
+        continue;
+      }
+      if (rows == null) {
+        rows = one;
+        columns = names;
+      } else if (!new java.util.HashSet<>(names).equals(new java.util.HashSet<>(columns))) {
+        throw SegmentsException.data(
+            "Input file " + batch.path() + " has columns " + names + ", unlike the other files' " + columns);
+      } else {
+        rows = rows.unionByName(one);
+      }
+    }
+    if (rows == null) {
+      return null;
+    }
+    return toRaw(rows, mapping, input.path(), listing.fingerprint());
+  }
+
+  private static Dataset<Row> readPath(SparkSession spark, Input input, InputFormat format, String path) {
+    return switch (format) {
+      case CSV -> readCsv(spark, input, path);
+      case JSON -> readJson(spark, path);
+      case PARQUET -> stringify(spark.read().parquet(path));
+      case DELTA -> stringify(spark.read().format("delta").load(path));
+    };
+  }
+
+  private static RawInput toRaw(Dataset<Row> rows, ColumnMapping mapping, String location, String fingerprint) {
+    List<String> columns =
+        Arrays.stream(rows.columns())
+            .filter(c -> !c.equals(RawInput.CORRUPT_RECORD) && !c.equals(RawInput.BATCH))
+            .toList();
+    if (columns.isEmpty()) {
+      throw SegmentsException.noInput("Input has no rows: " + location);
+    }
+    checkMapped(mapping, columns);
+    return new RawInput(rows, columns, fingerprint);
+  }
+
+  private static Dataset<Row> readCsv(SparkSession spark, Input input, String path) {
     DataFrameReader reader =
         spark
             .read()
@@ -72,7 +168,7 @@ public final class TransactionReader {
             .option("escape", input.csv().escape())
             .option("multiLine", "false");
     // Reading the header alone (no inference) costs one line; the names become an all-string schema.
-    StructType header = reader.csv(input.path()).schema();
+    StructType header = reader.csv(path).schema();
     if (header.isEmpty()) {
       return spark.emptyDataFrame();
     }
@@ -86,7 +182,7 @@ public final class TransactionReader {
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", RawInput.CORRUPT_RECORD)
         .option("enforceSchema", "true")
-        .csv(input.path());
+        .csv(path);
   }
 
   private static Dataset<Row> readJson(SparkSession spark, String path) {
@@ -186,8 +282,8 @@ public final class TransactionReader {
   }
 
   /**
-   * A fingerprint of the input's content, so that a re-delivered batch (same bytes under the same
-   * names) is recognised. A Delta source is identified by its log instead of its data files.
+   * A fingerprint of the content, so that a re-delivered batch (the same bytes, under any name) is
+   * recognised. A Delta source is identified by its log instead of its data files.
    */
   private static String fingerprint(Configuration hadoop, InputFormat format, List<FileStatus> files) {
     try {
@@ -202,7 +298,6 @@ public final class TransactionReader {
           }
           continue;
         }
-        digest.update(file.getPath().getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (InputStream in = fs.open(file.getPath())) {
           for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
             digest.update(buffer, 0, n);
@@ -212,6 +307,19 @@ public final class TransactionReader {
       return format.label() + "-" + HexFormat.of().formatHex(digest.digest()).substring(0, 32);
     } catch (IOException e) {
       throw SegmentsException.noInput("Cannot read input: " + e.getMessage());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  private static String sha256(List<String> parts) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        digest.update(part.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest.update((byte) '\n');
+      }
+      return HexFormat.of().formatHex(digest.digest()).substring(0, 32);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }

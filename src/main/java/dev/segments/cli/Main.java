@@ -10,6 +10,8 @@ import dev.segments.demo.SampleGenerator;
 import dev.segments.io.SparkSessions;
 import dev.segments.io.Tables;
 import dev.segments.io.Warehouse;
+import dev.segments.job.Housekeeping;
+import dev.segments.job.Replay;
 import dev.segments.job.SegmentationJob;
 import dev.segments.segment.KMeansSegments;
 import java.io.IOException;
@@ -40,10 +42,14 @@ public final class Main {
           "\n",
           "usage: segments <command> [flags]",
           "  demo     [--warehouse DIR] [--data DIR]        generate a sample and run the whole pipeline on it",
-          "  run      --config FILE [--input PATH] [--warehouse DIR] [--as-of YYYY-MM-DD]",
+          "  run      --config FILE [--input PATH] [--warehouse DIR] [--as-of YYYY-MM-DD] [--force] [--refit]",
           "  sql      --warehouse DIR [--format csv|table] \"SELECT ...\"",
+          "  maintain --warehouse DIR [--retention-days N]      compact and vacuum every table",
+          "  forget   --warehouse DIR --customer ID            remove a customer from every table",
+          "  replay   --config FILE --days N --work DIR        replay the input's last N days as nightly runs",
           "  generate --rows N --customers M --seed S --out DIR",
-          "exit codes: 0 ok, 1 unexpected, 2 usage or config, 65 data error, 66 no input");
+          "exit codes: 0 ok, 1 unexpected, 2 usage or config, 65 data error, 66 no input,",
+          "            75 another run holds the warehouse (retry later)");
 
   private final PrintStream out;
   private final PrintStream err;
@@ -93,7 +99,12 @@ public final class Main {
     return switch (command) {
       case "demo" -> demo(CliArgs.parse(command, rest, Set.of("warehouse", "data"), Set.of()));
       case "run" ->
-          run(CliArgs.parse(command, rest, Set.of("config", "input", "warehouse", "as-of"), Set.of()));
+          run(
+              CliArgs.parse(
+                  command, rest, Set.of("config", "input", "warehouse", "as-of"), Set.of("force", "refit")));
+      case "maintain" -> maintain(CliArgs.parse(command, rest, Set.of("warehouse", "retention-days"), Set.of()));
+      case "forget" -> forget(CliArgs.parse(command, rest, Set.of("warehouse", "customer"), Set.of()));
+      case "replay" -> replay(CliArgs.parse(command, rest, Set.of("config", "days", "work"), Set.of()));
       case "sql" -> sql(CliArgs.parse(command, rest, Set.of("warehouse", "format"), Set.of()));
       case "generate" ->
           generate(CliArgs.parse(command, rest, Set.of("rows", "customers", "seed", "out"), Set.of()));
@@ -120,7 +131,7 @@ public final class Main {
         ConfigLoader.parse(resource("/dev/segments/demo.yaml"))
             .withInputPath(sample.toString())
             .withWarehouse(args.option("warehouse", "warehouse"));
-    return runJob(cfg);
+    return runJob(cfg, SegmentationJob.Options.DEFAULT);
   }
 
   private int run(CliArgs args) {
@@ -135,15 +146,78 @@ public final class Main {
     if (args.option("as-of") != null) {
       cfg = cfg.withAsOf(date("--as-of", args.option("as-of")));
     }
-    return runJob(cfg);
+    return runJob(cfg, new SegmentationJob.Options(args.flag("force"), args.flag("refit")));
   }
 
-  private int runJob(SegmentsConfig cfg) {
+  private int runJob(SegmentsConfig cfg, SegmentationJob.Options options) {
     long start = System.nanoTime();
     SparkSession spark = session();
-    SegmentationJob.Outcome outcome = SegmentationJob.run(spark, cfg, ConfigLoader.hash(cfg));
+    SegmentationJob.Outcome outcome = SegmentationJob.run(spark, cfg, ConfigLoader.hash(cfg), options);
     printSummary(outcome, Duration.ofNanos(System.nanoTime() - start));
     return ExitCode.OK.code();
+  }
+
+  private int replay(CliArgs args) {
+    noPositionals(args);
+    SegmentsConfig cfg = ConfigLoader.load(Path.of(args.required("config")));
+    int days = (int) positiveLong("--days", args.required("days"));
+    Path work = Path.of(args.required("work")).toAbsolutePath().normalize();
+    Replay.Result result = Replay.run(session(), cfg, days, work);
+    out.printf("segments: replayed %d days of %s in %s%n", days, cfg.input().path(), work);
+    out.println("  run        as of       new lines   seconds");
+    for (Replay.Step step : result.steps()) {
+      out.printf("  %-10s %s %,11d %9.1f%n", step.label(), step.asOf(), step.newLines(), step.seconds());
+    }
+    out.printf("  %-10s %s %11s %9.1f%n", "full", result.full().asOf(), "", result.full().seconds());
+    out.printf(
+        "  nightly mean %.1f s against the full recompute's %.1f s (ratio %.2f)%n",
+        result.meanNightlySeconds(), result.full().seconds(), result.meanNightlySeconds() / result.full().seconds());
+    for (Replay.Difference d : result.differences()) {
+      out.printf("  %-20s %s%n", d.table(),
+          d.onlyIncremental() == 0 && d.onlyFull() == 0
+              ? "equal"
+              : String.format("DIFFERENT: %,d rows only incremental, %,d only full", d.onlyIncremental(), d.onlyFull()));
+    }
+    out.printf(
+        "  clusters             %s (%,d customers assigned with the stored model)%n",
+        result.clusterMismatches() == 0 ? "equal" : String.format("DIFFERENT for %,d customers", result.clusterMismatches()),
+        result.customers());
+    if (!result.equal()) {
+      throw SegmentsException.data("The incremental replay differs from the full recompute (see above)");
+    }
+    return ExitCode.OK.code();
+  }
+
+  private int maintain(CliArgs args) {
+    noPositionals(args);
+    Warehouse warehouse = existingWarehouse(args.required("warehouse"));
+    int days = (int) positiveLong("--retention-days", args.option("retention-days", "7"));
+    if (days < 7) {
+      throw SegmentsException.usage("Invalid --retention-days: " + days + " (at least 7)");
+    }
+    Housekeeping.Report report = Housekeeping.maintain(warehouse.spark(), warehouse, days);
+    out.println("segments: " + report.run().runId() + " " + report.run().message());
+    report.rowsByTable().forEach((table, files) -> out.printf("  %-22s %,d files removed%n", table, files));
+    return ExitCode.OK.code();
+  }
+
+  private int forget(CliArgs args) {
+    noPositionals(args);
+    Warehouse warehouse = existingWarehouse(args.required("warehouse"));
+    Housekeeping.Report report = Housekeeping.forget(warehouse.spark(), warehouse, args.required("customer"));
+    out.println("segments: " + report.run().runId() + " " + report.run().message());
+    report.rowsByTable().forEach((table, rows) -> out.printf("  %-22s %,d rows deleted%n", table, rows));
+    out.println(
+        "  older table versions keep these rows until `maintain` vacuums them after the retention window;"
+            + " add the id to clean.blacklist so a later delivery does not bring it back");
+    return ExitCode.OK.code();
+  }
+
+  private Warehouse existingWarehouse(String dir) {
+    if (!dir.contains("://") && !Files.isDirectory(Path.of(dir))) {
+      throw SegmentsException.noInput("Warehouse not found: " + dir);
+    }
+    return new Warehouse(session(), dir);
   }
 
   private void printSummary(SegmentationJob.Outcome outcome, Duration elapsed) {
@@ -151,6 +225,13 @@ public final class Main {
     out.printf(
         "segments: %s as of %s %s in %.1f s%n",
         run.runId(), run.asOf(), run.status(), elapsed.toMillis() / 1000.0);
+    if (outcome.skipped()) {
+      out.println("  " + run.message());
+      return;
+    }
+    if (run.warnings() != null) {
+      out.println("  WARNING     " + run.warnings());
+    }
     out.printf(
         "  rows        %,d input = %,d clean + %,d duplicates + %,d quarantined%n",
         run.inputRows(), run.cleanRows(), run.duplicateRows(), run.quarantinedRows());
@@ -192,7 +273,7 @@ public final class Main {
     } else {
       out.println("  k-means     " + kmeans.status());
     }
-    out.println("  tables      " + outcome.warehouse() + " (" + String.join(", ", Tables.ALL) + ")");
+    out.println("  tables      " + outcome.warehouse() + " (" + String.join(", ", Tables.ALWAYS) + ")");
   }
 
   private static String sizes(Map<String, Long> sizes) {

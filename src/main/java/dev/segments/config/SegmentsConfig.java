@@ -1,5 +1,6 @@
 package dev.segments.config;
 
+import dev.segments.clv.ClvSettings;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -21,33 +22,39 @@ public record SegmentsConfig(
     @JsonProperty("segments") Segments segments,
     @JsonProperty("kmeans") KMeans kmeans,
     @JsonProperty("output") Output output,
+    @JsonProperty("guard") Guard guard,
+    @JsonProperty("clv") ClvSettings clv,
     @JsonProperty("run") Run run) {
 
   public SegmentsConfig {
-    input = input == null ? new Input(null, null, null) : input;
+    input = input == null ? new Input(null, null, null, null) : input;
     if (columns == null) {
       throw invalid("columns", "missing", "a column mapping with at least customer-id and timestamp");
     }
     clean = clean == null ? new Clean(null, null, null, null) : clean;
     features = features == null ? new Features(null, null) : features;
     segments = segments == null ? new Segments(null, null, null, null, null, null, null, null) : segments;
-    kmeans = kmeans == null ? new KMeans(null, null, null, null, null, null, null, null, null) : kmeans;
-    output = output == null ? new Output(null) : output;
+    kmeans = kmeans == null ? new KMeans(null, null, null, null, null, null, null, null, null, null) : kmeans;
+    output = output == null ? new Output(null, null) : output;
+    guard = guard == null ? new Guard(null, null, null) : guard;
+    clv = clv == null ? ClvSettings.defaults() : clv;
     run = run == null ? new Run(null) : run;
   }
 
   public SegmentsConfig withInputPath(String path) {
     return new SegmentsConfig(
-        new Input(path, input.format(), input.csv()), columns, clean, features, segments, kmeans, output, run);
+        new Input(path, input.format(), input.mode(), input.csv()), columns, clean, features, segments, kmeans,
+        output, guard, clv, run);
   }
 
   public SegmentsConfig withWarehouse(String warehouse) {
     return new SegmentsConfig(
-        input, columns, clean, features, segments, kmeans, new Output(warehouse), run);
+        input, columns, clean, features, segments, kmeans, new Output(warehouse, output.retentionDays()), guard,
+        clv, run);
   }
 
   public SegmentsConfig withAsOf(LocalDate asOf) {
-    return new SegmentsConfig(input, columns, clean, features, segments, kmeans, output, new Run(asOf));
+    return new SegmentsConfig(input, columns, clean, features, segments, kmeans, output, guard, clv, new Run(asOf));
   }
 
   static IllegalArgumentException invalid(String key, Object value, String expected) {
@@ -59,9 +66,36 @@ public record SegmentsConfig(
   public record Input(
       @JsonProperty("path") String path,
       @JsonProperty("format") InputFormat format,
+      @JsonProperty("mode") InputMode mode,
       @JsonProperty("csv") Csv csv) {
     public Input {
+      mode = mode == null ? InputMode.FULL : mode;
       csv = csv == null ? new Csv(null, null, null, null, null) : csv;
+    }
+  }
+
+  /**
+   * full: the input holds the whole history and each run recomputes from it. incremental: each file
+   * of the input is a batch added once to the transactions table (by content fingerprint), and
+   * per-customer state is updated from the new lines only.
+   */
+  public enum InputMode {
+    FULL,
+    INCREMENTAL;
+
+    @JsonCreator
+    public static InputMode parse(String value) {
+      for (InputMode mode : values()) {
+        if (mode.label().equals(value)) {
+          return mode;
+        }
+      }
+      throw invalid("input.mode", value, "one of full, incremental");
+    }
+
+    @JsonValue
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -414,7 +448,8 @@ public record SegmentsConfig(
       @JsonProperty("features") List<String> features,
       @JsonProperty("seed") Long seed,
       @JsonProperty("max-iter") Integer maxIter,
-      @JsonProperty("selection-sample") Integer selectionSample) {
+      @JsonProperty("selection-sample") Integer selectionSample,
+      @JsonProperty("refit-every-days") Integer refitEveryDays) {
     public static final List<String> FEATURES =
         List.of(
             "recency", "log-frequency", "log-monetary", "frequency", "monetary", "avg-order-value",
@@ -467,6 +502,12 @@ public record SegmentsConfig(
       if (selectionSample < 100) {
         throw invalid("kmeans.selection-sample", selectionSample, "must be >= 100");
       }
+      // A model is reused for this many days of as-of dates, so nightly runs assign customers to
+      // stable clusters; 0 refits on every run.
+      refitEveryDays = refitEveryDays == null ? 28 : refitEveryDays;
+      if (refitEveryDays < 0) {
+        throw invalid("kmeans.refit-every-days", refitEveryDays, "must be >= 0");
+      }
     }
 
     /** The k of a fixed-k configuration. */
@@ -481,9 +522,48 @@ public record SegmentsConfig(
   }
 
   /** Where the Delta tables go. */
-  public record Output(@JsonProperty("warehouse") String warehouse) {
+  /**
+   * Where the tables go, and how long old table versions stay readable (time travel) before
+   * {@code maintain} may vacuum them.
+   */
+  public record Output(
+      @JsonProperty("warehouse") String warehouse,
+      @JsonProperty("retention-days") Integer retentionDays) {
     public Output {
       warehouse = warehouse == null ? "./warehouse" : warehouse;
+      retentionDays = retentionDays == null ? 7 : retentionDays;
+      // Delta refuses to vacuum inside a week unless its safety check is switched off; we keep it on.
+      if (retentionDays < 7) {
+        throw invalid("output.retention-days", retentionDays, "at least 7");
+      }
+    }
+  }
+
+  /**
+   * The data-quality guard: a run whose quarantine share or scored-customer count moves more than
+   * these tolerances from the previous published run warns, or fails before any write.
+   */
+  public record Guard(
+      @JsonProperty("max-quarantine-share-change") Double maxQuarantineShareChange,
+      @JsonProperty("max-customers-change") Double maxCustomersChange,
+      @JsonProperty("on-breach") String onBreach) {
+    public Guard {
+      maxQuarantineShareChange = maxQuarantineShareChange == null ? 0.05 : maxQuarantineShareChange;
+      if (maxQuarantineShareChange.isNaN() || maxQuarantineShareChange < 0 || maxQuarantineShareChange > 1) {
+        throw invalid("guard.max-quarantine-share-change", maxQuarantineShareChange, "a share between 0 and 1");
+      }
+      maxCustomersChange = maxCustomersChange == null ? 0.5 : maxCustomersChange;
+      if (maxCustomersChange.isNaN() || maxCustomersChange < 0) {
+        throw invalid("guard.max-customers-change", maxCustomersChange, "a relative change >= 0");
+      }
+      onBreach = onBreach == null ? "warn" : onBreach;
+      if (!onBreach.equals("warn") && !onBreach.equals("fail")) {
+        throw invalid("guard.on-breach", onBreach, "warn or fail");
+      }
+    }
+
+    public boolean fails() {
+      return onBreach.equals("fail");
     }
   }
 

@@ -23,6 +23,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -54,26 +56,93 @@ public final class CustomerFeatures {
 
   public static Dataset<Row> compute(Dataset<Row> lines, LocalDate asOf, Features cfg) {
     requireColumns(lines);
+    Dataset<Row> upToAsOf = lines.where(col(EVENT_DATE).leq(lit(java.sql.Date.valueOf(asOf))));
+    return fromState(state(upToAsOf), days(upToAsOf, asOf, cfg), asOf, cfg);
+  }
+
+  /**
+   * The part of a customer's history that adds up exactly: purchase dates, order count and money
+   * sums. Two states of disjoint sets of orders merge into the state of their union ({@link
+   * #merge}), which is what lets a nightly run fold in new lines without re-reading history.
+   */
+  public static Dataset<Row> state(Dataset<Row> lines) {
+    requireColumns(lines);
+    Column zero = lit(0).cast(Cleaner.MONEY_TYPE);
+    return lines
+        .groupBy(col(CUSTOMER_ID))
+        .agg(
+            min(when(IS_PURCHASE, col(EVENT_DATE))).as(FIRST_PURCHASE_DATE),
+            max(when(IS_PURCHASE, col(EVENT_DATE))).as(LAST_PURCHASE_DATE),
+            count_distinct(when(IS_PURCHASE, col(ORDER_KEY))).cast(DataTypes.LongType).as(FREQUENCY),
+            sum(col(LINE_AMOUNT)).cast(Cleaner.MONEY_TYPE).as(MONETARY),
+            coalesce(sum(when(IS_PURCHASE, col(LINE_AMOUNT))), zero).cast(Cleaner.MONEY_TYPE).as(PURCHASED_VALUE),
+            coalesce(sum(when(IS_RETURN, col(LINE_AMOUNT).unary_$minus())), zero)
+                .cast(Cleaner.MONEY_TYPE)
+                .as(RETURNED_VALUE));
+  }
+
+  /**
+   * Net value per customer and day over the two trend windows before D: all that the windowed
+   * features need, and small enough to keep between nightly runs.
+   */
+  public static Dataset<Row> days(Dataset<Row> lines, LocalDate asOf, Features cfg) {
+    return lines
+        .where(col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(windowStart(asOf, cfg)))))
+        .groupBy(col(CUSTOMER_ID), col(EVENT_DATE))
+        .agg(sum(col(LINE_AMOUNT)).cast(Cleaner.MONEY_TYPE).as(LINE_AMOUNT));
+  }
+
+  /** Days on or before this date never count in the windows of D or of any later date. */
+  public static LocalDate windowStart(LocalDate asOf, Features cfg) {
+    return asOf.minusDays(2L * cfg.trendWindowDays());
+  }
+
+  /**
+   * The state of two histories with no order in common. Sums of decimals are exact, so the merged
+   * state equals the state of the union to the last digit.
+   */
+  public static Dataset<Row> merge(Dataset<Row> a, Dataset<Row> b) {
+    Dataset<Row> x = a.alias("a");
+    Dataset<Row> y = b.alias("b");
+    Column joined = col("a." + CUSTOMER_ID).equalTo(col("b." + CUSTOMER_ID));
+    return x.join(y, joined, "full_outer")
+        .select(
+            coalesce(col("a." + CUSTOMER_ID), col("b." + CUSTOMER_ID)).as(CUSTOMER_ID),
+            least(col("a." + FIRST_PURCHASE_DATE), col("b." + FIRST_PURCHASE_DATE)).as(FIRST_PURCHASE_DATE),
+            greatest(col("a." + LAST_PURCHASE_DATE), col("b." + LAST_PURCHASE_DATE)).as(LAST_PURCHASE_DATE),
+            coalesce(col("a." + FREQUENCY), lit(0L)).plus(coalesce(col("b." + FREQUENCY), lit(0L))).as(FREQUENCY),
+            added(MONETARY),
+            added(PURCHASED_VALUE),
+            added(RETURNED_VALUE));
+  }
+
+  private static Column added(String money) {
+    Column a = col("a." + money);
+    Column b = col("b." + money);
+    return coalesce(a.plus(b), a, b).cast(Cleaner.MONEY_TYPE).as(money);
+  }
+
+  /** Day totals of two histories, summed per customer and day and trimmed to the windows of D. */
+  public static Dataset<Row> mergeDays(Dataset<Row> a, Dataset<Row> b, LocalDate asOf, Features cfg) {
+    return a.unionByName(b)
+        .where(col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(windowStart(asOf, cfg)))))
+        .groupBy(col(CUSTOMER_ID), col(EVENT_DATE))
+        .agg(sum(col(LINE_AMOUNT)).cast(Cleaner.MONEY_TYPE).as(LINE_AMOUNT));
+  }
+
+  /** The features as of D from a state and the day totals, both of lines dated on or before D. */
+  public static Dataset<Row> fromState(Dataset<Row> state, Dataset<Row> days, LocalDate asOf, Features cfg) {
     Column d = lit(java.sql.Date.valueOf(asOf));
     int window = cfg.trendWindowDays();
     Column zero = lit(0).cast(Cleaner.MONEY_TYPE);
     Column daysBack = datediff(d, col(EVENT_DATE));
-    Dataset<Row> perCustomer =
-        lines
-            .where(col(EVENT_DATE).leq(d))
+    Dataset<Row> windows =
+        days.where(col(EVENT_DATE).leq(d))
             .groupBy(col(CUSTOMER_ID))
             .agg(
-                max(when(IS_PURCHASE, col(EVENT_DATE))).as(LAST_PURCHASE_DATE),
-                min(when(IS_PURCHASE, col(EVENT_DATE))).as(FIRST_PURCHASE_DATE),
-                count_distinct(when(IS_PURCHASE, col(ORDER_KEY))).as(FREQUENCY),
-                sum(col(LINE_AMOUNT)).as(MONETARY),
-                coalesce(sum(when(IS_PURCHASE, col(LINE_AMOUNT))), zero).as(PURCHASED_VALUE),
-                coalesce(sum(when(IS_RETURN, col(LINE_AMOUNT).unary_$minus())), zero).as(RETURNED_VALUE),
-                coalesce(sum(when(daysBack.lt(window), col(LINE_AMOUNT))), zero).as(RECENT_VALUE),
-                coalesce(
-                        sum(when(daysBack.geq(window).and(daysBack.lt(2 * window)), col(LINE_AMOUNT))),
-                        zero)
-                    .as(PRIOR_VALUE));
+                sum(when(daysBack.lt(window), col(LINE_AMOUNT))).as(RECENT_VALUE),
+                sum(when(daysBack.geq(window).and(daysBack.lt(2 * window)), col(LINE_AMOUNT))).as(PRIOR_VALUE));
+    Dataset<Row> perCustomer = state.join(windows, CUSTOMER_ID, "left");
     Column frequency = col(FREQUENCY);
     return perCustomer.select(
         d.as(AS_OF),
@@ -103,8 +172,8 @@ public final class CustomerFeatures {
             .as(MEAN_DAYS_BETWEEN_ORDERS),
         col(PURCHASED_VALUE).cast(Cleaner.MONEY_TYPE).as(PURCHASED_VALUE),
         col(RETURNED_VALUE).cast(Cleaner.MONEY_TYPE).as(RETURNED_VALUE),
-        col(RECENT_VALUE).cast(Cleaner.MONEY_TYPE).as(RECENT_VALUE),
-        col(PRIOR_VALUE).cast(Cleaner.MONEY_TYPE).as(PRIOR_VALUE));
+        coalesce(col(RECENT_VALUE), zero).cast(Cleaner.MONEY_TYPE).as(RECENT_VALUE),
+        coalesce(col(PRIOR_VALUE), zero).cast(Cleaner.MONEY_TYPE).as(PRIOR_VALUE));
   }
 
   /** Customers that are scored: at least one purchase order by D. */

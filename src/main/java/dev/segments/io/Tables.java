@@ -7,19 +7,51 @@ public final class Tables {
   private Tables() {}
 
   public static final String TRANSACTIONS = "transactions";
+  public static final String BATCHES = "batches";
   public static final String QUARANTINE = "quarantine";
   public static final String CUSTOMER_FEATURES = "customer_features";
   public static final String SCORE_THRESHOLDS = "score_thresholds";
   public static final String CUSTOMER_SEGMENTS = "customer_segments";
   public static final String SEGMENT_SUMMARY = "segment_summary";
   public static final String SEGMENT_COMPARISON = "segment_comparison";
+  public static final String SEGMENT_TRANSITIONS = "segment_transitions";
   public static final String CLUSTER_PROFILES = "cluster_profiles";
   public static final String KMEANS_SELECTION = "kmeans_selection";
+  public static final String KMEANS_MODELS = "kmeans_models";
   public static final String PARETO_CURVE = "pareto_curve";
   public static final String RUNS = "runs";
+  /** Per customer and date: BG/NBD and Gamma-Gamma predictions, CLV and churn risk. */
+  public static final String CUSTOMER_CLV = "customer_clv";
+  /** Per date: the fitted CLV model parameters and log-likelihoods, or why none was fitted. */
+  public static final String CLV_MODELS = "clv_models";
+  /** Incremental mode's per-customer state: sums and dates that merge exactly. */
+  public static final String STATE_CUSTOMERS = "state_customers";
+  /** Incremental mode's per-customer day totals inside the trend windows. */
+  public static final String STATE_DAYS = "state_customer_days";
+
+  /**
+   * Tables with one slice per as-of date, partitioned by (as_of, run_id): a slice counts once the
+   * runs table publishes its run id.
+   */
+  public static final List<String> PER_DATE =
+      List.of(
+          QUARANTINE, CUSTOMER_FEATURES, SCORE_THRESHOLDS, CUSTOMER_SEGMENTS, SEGMENT_SUMMARY,
+          SEGMENT_COMPARISON, SEGMENT_TRANSITIONS, CLUSTER_PROFILES, KMEANS_SELECTION, KMEANS_MODELS,
+          PARETO_CURVE, CUSTOMER_CLV, CLV_MODELS);
+
+  /** Tables that accumulate across dates; trusted at the version the last publishing run recorded. */
+  public static final List<String> CUMULATIVE = List.of(TRANSACTIONS, BATCHES, STATE_CUSTOMERS, STATE_DAYS);
+
+  /** Tables every run writes, in either input mode: what a reader can count on finding. */
+  public static final List<String> ALWAYS =
+      List.of(
+          TRANSACTIONS, QUARANTINE, CUSTOMER_FEATURES, SCORE_THRESHOLDS, CUSTOMER_SEGMENTS, SEGMENT_SUMMARY,
+          SEGMENT_COMPARISON, SEGMENT_TRANSITIONS, CLUSTER_PROFILES, KMEANS_SELECTION, KMEANS_MODELS, PARETO_CURVE,
+          CUSTOMER_CLV, CLV_MODELS, RUNS);
+
+  /** Tables only input.mode incremental keeps: the batches loaded and the per-customer state. */
+  public static final List<String> INCREMENTAL_ONLY = List.of(BATCHES, STATE_CUSTOMERS, STATE_DAYS);
 
   public static final List<String> ALL =
-      List.of(
-          TRANSACTIONS, QUARANTINE, CUSTOMER_FEATURES, SCORE_THRESHOLDS, CUSTOMER_SEGMENTS,
-          SEGMENT_SUMMARY, SEGMENT_COMPARISON, CLUSTER_PROFILES, KMEANS_SELECTION, PARETO_CURVE, RUNS);
+      java.util.stream.Stream.concat(ALWAYS.stream(), INCREMENTAL_ONLY.stream()).toList();
 }

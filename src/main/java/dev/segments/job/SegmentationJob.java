@@ -16,10 +16,12 @@ import static dev.segments.Columns.TENURE_SCORE;
 import static dev.segments.Columns.VALUE_TIER;
 import static dev.segments.Columns.VALUE_TREND;
 import static dev.segments.Columns.BATCH_ID;
+import static dev.segments.Columns.CHURN_RISK;
 import static dev.segments.Columns.CLUSTER_ID;
 import static dev.segments.Columns.CLUSTER_NAME;
 import static dev.segments.Columns.CUSTOMER_ID;
 import static dev.segments.Columns.EVENT_DATE;
+import static dev.segments.Columns.LINE_HASH;
 import static dev.segments.Columns.FREQUENCY;
 import static dev.segments.Columns.F_SCORE;
 import static dev.segments.Columns.M_SCORE;
@@ -49,6 +51,19 @@ import dev.segments.io.Tables;
 import dev.segments.io.Warehouse;
 import dev.segments.segment.KMeansSegments;
 import dev.segments.segment.RuleFamilies;
+import dev.segments.compare.Transitions;
+import dev.segments.io.WarehouseLock;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
@@ -67,33 +82,51 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The job driver: read → clean → features and scores → segments → Delta tables, then one row in
- * {@code runs}. The only place besides {@code io/} that reads or writes; stages stay pure.
+ * {@code runs} that publishes the date. The only place besides {@code io/} that reads or writes;
+ * stages stay pure.
+ *
+ * <p>Publication: per-date tables get the run's rows under its run id; the runs row of a succeeded
+ * run is one Delta commit and is what makes them count. A run killed before that row leaves rows
+ * nobody counts, and the next run deletes them; cumulative tables (transactions, state) are rolled
+ * back to the versions the last publishing run recorded. So a killed run never changes what is
+ * published, and the run after it repairs the warehouse.
  */
 public final class SegmentationJob {
   private SegmentationJob() {}
 
-  /** What a finished run reports. */
+  private static final Logger LOG = LoggerFactory.getLogger("segments");
+
+  /** What a run was asked to do beyond its config. */
+  public record Options(boolean force, boolean refit) {
+    public static final Options DEFAULT = new Options(false, false);
+  }
+
+  /** What a finished run reports; a skipped run has only its record. */
   public record Outcome(
       RunRecord run,
       Comparison.Result comparison,
       Double top20RevenueShare,
       KMeansSegments.Result kmeans,
-      String warehouse) {}
+      String warehouse) {
+    public boolean skipped() {
+      return "skipped".equals(run.status());
+    }
+  }
 
   /** The columns of customer_segments: keys, the scores behind the labels, a label per family, the cluster. */
   static final List<String> SEGMENT_COLUMNS =
       List.of(
           AS_OF, CUSTOMER_ID, R_SCORE, F_SCORE, M_SCORE, AOV_SCORE, COST_SCORE, TENURE_SCORE,
           RELATIONSHIP_SCORE, PROFITABLE, LOYAL, RFM_SEGMENT, CUSTOMER_CLASS, QUADRANT, LOYALTY_CLASS,
-          VALUE_TIER, LIFECYCLE_STAGE, PURCHASE_PATTERN, VALUE_TREND, CLUSTER_ID, CLUSTER_NAME);
+          VALUE_TIER, LIFECYCLE_STAGE, PURCHASE_PATTERN, VALUE_TREND, CHURN_RISK, CLUSTER_ID, CLUSTER_NAME);
 
   public static Outcome run(SparkSession spark, SegmentsConfig cfg, String configHash) {
+    return run(spark, cfg, configHash, Options.DEFAULT);
+  }
+
+  public static Outcome run(SparkSession spark, SegmentsConfig cfg, String configHash, Options options) {
     Instant started = Instant.now();
-    String runId =
-        "run-"
-            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started)
-            + "-"
-            + UUID.randomUUID().toString().substring(0, 8);
+    String runId = newRunId(started);
     if (!cfg.clean().excludedProducts().isEmpty() && cfg.columns().productId() == null) {
       throw SegmentsException.usage(
           "Invalid clean.excluded-products: needs columns.product-id to be mapped");
@@ -101,16 +134,26 @@ public final class SegmentationJob {
     // Calendar days are taken in the configured zone, whatever the JVM's zone is.
     spark.conf().set("spark.sql.session.timeZone", cfg.columns().timeZone());
     Warehouse warehouse = new Warehouse(spark, cfg.output().warehouse());
-    StageTimer timer = new StageTimer(spark);
-    Progress progress = new Progress();
-    try {
-      return execute(spark, cfg, configHash, runId, started, warehouse, timer, progress);
-    } catch (RuntimeException e) {
-      recordFailure(spark, warehouse, runId, started, cfg, configHash, timer, progress, e);
-      throw e;
-    } finally {
-      spark.catalog().clearCache();
+    try (WarehouseLock lock = WarehouseLock.acquire(warehouse.location(), "run " + runId)) {
+      CrashPoints.arm(spark);
+      StageTimer timer = new StageTimer(spark);
+      Progress progress = new Progress();
+      try {
+        return execute(spark, cfg, configHash, options, runId, started, warehouse, timer, progress);
+      } catch (RuntimeException e) {
+        recordFailure(spark, warehouse, runId, started, cfg, configHash, timer, progress, e);
+        throw e;
+      } finally {
+        spark.catalog().clearCache();
+      }
     }
+  }
+
+  static String newRunId(Instant started) {
+    return "run-"
+        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started)
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** What is known so far, so that a failed run is recorded with it. */
@@ -120,28 +163,66 @@ public final class SegmentationJob {
     Reconciliation counts = new Reconciliation(0, 0, 0, 0);
   }
 
+  /** The lines this run adds, with what the input held. */
+  private record Ingest(
+      Dataset<Row> validated,
+      Dataset<Row> lines,
+      Dataset<Row> history,
+      Reconciliation counts,
+      List<TransactionReader.Batch> added,
+      long batchesSkipped) {}
+
   private static Outcome execute(
       SparkSession spark,
       SegmentsConfig cfg,
       String configHash,
+      Options options,
       String runId,
       Instant started,
       Warehouse warehouse,
       StageTimer timer,
       Progress progress) {
-    RawInput raw = timer.time("read", () -> TransactionReader.read(spark, cfg.input(), cfg.columns()));
-    progress.batchId = raw.batchId();
+    boolean incremental = cfg.input().mode() == SegmentsConfig.InputMode.INCREMENTAL;
+    List<RunRecord> history = RunLog.history(spark, warehouse);
+    Map<LocalDate, RunRecord> published = RunLog.published(history);
+    Optional<RunRecord> lastTransactions = RunLog.lastWriterOf(history, Tables.TRANSACTIONS);
+    if (lastTransactions.isPresent()
+        && !cfg.input().mode().label().equals(lastTransactions.get().mode())) {
+      throw SegmentsException.usage(
+          "The warehouse " + warehouse.location() + " was built in input.mode "
+              + lastTransactions.get().mode() + "; this config says " + cfg.input().mode().label()
+              + " (use another output.warehouse to switch modes)");
+    }
+    timer.time("repair", () -> repair(warehouse, history, published));
 
-    Dataset<Row> validated =
-        Cleaner.validate(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK());
-    Reconciliation counts = timer.time("clean", () -> Cleaner.reconcile(validated));
+    Map<String, String> knownFiles = incremental ? knownBatches(warehouse, history) : Map.of();
+    TransactionReader.Listing listing =
+        timer.time("read", () -> TransactionReader.list(spark, cfg.input(), knownFiles));
+    progress.batchId = listing.fingerprint();
+    LocalDate givenAsOf = cfg.run().asOf();
+    if (!options.force() && !incremental && givenAsOf != null) {
+      Optional<Outcome> skip = skipIfPublished(spark, warehouse, published, givenAsOf, listing.fingerprint(), configHash, runId, started, cfg, timer);
+      if (skip.isPresent()) {
+        return skip.get();
+      }
+    }
+
+    Ingest ingest =
+        incremental
+            ? ingestIncremental(spark, cfg, warehouse, history, listing, knownFiles, timer)
+            : ingestFull(spark, cfg, listing, timer);
+    Reconciliation counts = ingest.counts();
     progress.counts = counts;
     timer.log(
         "clean",
         String.format(
-            "%,d input = %,d clean + %,d duplicates + %,d quarantined",
-            counts.input(), counts.clean(), counts.duplicates(), counts.quarantined()));
-    if (counts.input() == 0) {
+            "%,d input = %,d clean + %,d duplicates + %,d quarantined%s",
+            counts.input(), counts.clean(), counts.duplicates(), counts.quarantined(),
+            incremental
+                ? String.format(" (%d new batch%s, %d already loaded)", ingest.added().size(),
+                    ingest.added().size() == 1 ? "" : "es", ingest.batchesSkipped())
+                : ""));
+    if (!incremental && counts.input() == 0) {
       throw SegmentsException.noInput("Input has no rows: " + cfg.input().path());
     }
     if (!counts.balanced()) {
@@ -153,8 +234,11 @@ public final class SegmentationJob {
               "%.2f%% of rows were quarantined, above clean.max-reject-rate %.2f%% (see the quarantine counts by reason)",
               100 * counts.rejectRate(), 100 * cfg.clean().maxRejectRate()));
     }
-    Dataset<Row> lines = Cleaner.cleanLines(validated);
 
+    Dataset<Row> lines = ingest.lines();
+    Dataset<Row> everything = ingest.history() == null ? lines : ingest.history().unionByName(lines);
+    Optional<RunRecord> stateRun = RunLog.lastWriterOf(history, Tables.STATE_CUSTOMERS);
+    LocalDate knownMax = stateRun.map(RunRecord::maxEventDate).orElse(null);
     Row dates =
         timer.time(
             "as-of",
@@ -164,20 +248,58 @@ public final class SegmentationJob {
                         max(col(EVENT_DATE)),
                         count(
                             when(
-                                cfg.run().asOf() == null
+                                givenAsOf == null
                                     ? lit(false)
-                                    : col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(cfg.run().asOf()))),
+                                    : col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(givenAsOf))),
                                 lit(1))))
                     .first());
-    if (dates.isNullAt(0)) {
+    LocalDate newMax = dates.isNullAt(0) ? null : dates.getDate(0).toLocalDate();
+    LocalDate maxEventDate = later(knownMax, newMax);
+    if (maxEventDate == null) {
       throw SegmentsException.data("No clean rows to score: every input row was quarantined");
     }
-    LocalDate asOf = cfg.run().asOf() != null ? cfg.run().asOf() : dates.getDate(0).toLocalDate();
+    LocalDate asOf = givenAsOf != null ? givenAsOf : maxEventDate;
     long linesAfterAsOf = dates.getLong(1);
     progress.asOf = asOf;
+    if (!options.force() && (incremental ? ingest.added().isEmpty() : givenAsOf == null)) {
+      Optional<Outcome> skip =
+          skipIfPublished(
+              spark, warehouse, published, asOf, incremental ? null : listing.fingerprint(), configHash, runId,
+              started, cfg, timer);
+      if (skip.isPresent()) {
+        return skip.get();
+      }
+    }
 
+    // Per-customer state: recomputed from all lines, or the stored state with the new lines folded in.
+    LocalDate stateThrough = stateRun.map(RunRecord::stateThrough).orElse(null);
+    boolean folds = incremental && stateThrough != null && !asOf.isBefore(stateThrough);
+    boolean savesState = incremental && (stateThrough == null || folds);
+    Dataset<Row> state;
+    Dataset<Row> days;
+    if (folds) {
+      long v = stateRun.get().tableVersions().get(Tables.STATE_CUSTOMERS);
+      long dv = stateRun.get().tableVersions().get(Tables.STATE_DAYS);
+      Dataset<Row>[] folded =
+          fold(
+              warehouse.readVersion(Tables.STATE_CUSTOMERS, v),
+              warehouse.readVersion(Tables.STATE_DAYS, dv),
+              lines,
+              ingest.history(),
+              stateThrough,
+              asOf,
+              cfg.features());
+      state = folded[0];
+      days = folded[1];
+    } else {
+      Dataset<Row> upTo = everything.where(col(EVENT_DATE).leq(lit(java.sql.Date.valueOf(asOf))));
+      state = CustomerFeatures.state(upTo);
+      days = CustomerFeatures.days(upTo, asOf, cfg.features());
+    }
+    state = state.persist(StorageLevel.MEMORY_AND_DISK());
+    days = days.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> features =
-        CustomerFeatures.compute(lines, asOf, cfg.features()).persist(StorageLevel.MEMORY_AND_DISK());
+        CustomerFeatures.fromState(state, days, asOf, cfg.features()).persist(StorageLevel.MEMORY_AND_DISK());
     Row customerCounts =
         timer.time(
             "features",
@@ -191,7 +313,13 @@ public final class SegmentationJob {
     long returnsOnly = customerCounts.getLong(1);
     timer.log(
         "features",
-        String.format("%,d customers scored, %,d with returns only, as of %s", scoredCustomers, returnsOnly, asOf));
+        String.format(
+            "%,d customers scored, %,d with returns only, as of %s%s", scoredCustomers, returnsOnly, asOf,
+            incremental ? (folds ? " (state folded from " + stateThrough + ")" : " (state rebuilt)") : ""));
+    if (scoredCustomers == 0 && published.isEmpty() && counts.clean() == 0) {
+      throw SegmentsException.data("No clean rows to score: every input row was quarantined");
+    }
+    String warnings = guard(cfg.guard(), published, asOf, counts, scoredCustomers);
 
     Dataset<Row> scoredBase = CustomerFeatures.scored(features);
     SegmentsConfig.Segments rules = cfg.segments();
@@ -218,18 +346,19 @@ public final class SegmentationJob {
             : new RuleFamilies.MonetaryCuts(0, 0, 0);
     Dataset<Row> scored = RfmScores.apply(scoredBase, breakpoints);
 
-    List<KMeansSegments.ClusterProfile> previous = previousProfiles(warehouse, asOf);
     KMeansSegments.Result kmeans =
-        scoredCustomers == 0
-            ? new KMeansSegments.Result(
-                "skipped: no scored customers", 0, cfg.kmeans().algorithm(), 0.0, null, List.of(), List.of())
-            : timer.time(
-                "kmeans", () -> KMeansSegments.fit(scoredBase, scoredCustomers, cfg.kmeans(), previous));
+        timer.time(
+            "kmeans",
+            () -> clusters(warehouse, published, scoredBase, scoredCustomers, cfg.kmeans(), options.refit(), asOf));
     timer.log(
         "kmeans",
         kmeans.status()
             + (kmeans.fitted() ? String.format(", k=%d, silhouette %.3f", kmeans.k(), kmeans.silhouette()) : ""));
-    Dataset<Row> labelled = RuleFamilies.assign(scored, rules, cuts);
+    Clv clv = timer.time("clv", () -> clv(spark, cfg, everything, asOf));
+    timer.log("clv", clv.model().status());
+    Dataset<Row> labelled =
+        RuleFamilies.assign(scored, rules, cuts)
+            .join(clv.customers().select(col(CUSTOMER_ID), col(CHURN_RISK)), JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left");
     Dataset<Row> withClusters =
         kmeans.fitted()
             ? labelled.join(kmeans.assignments(), CUSTOMER_ID, "left")
@@ -256,40 +385,84 @@ public final class SegmentationJob {
                     anyScored ? Arrays.copyOfRange(monetaryCuts, 3, monetaryCuts.length) : new double[99],
                     scoredCustomers,
                     asOf));
+    Optional<LocalDate> previousDate =
+        published.keySet().stream().filter(d -> d.isBefore(asOf)).max(Comparator.naturalOrder());
+    Dataset<Row> transitions =
+        previousDate
+            .map(
+                prev ->
+                    Transitions.compute(
+                        publishedRows(warehouse, Tables.CUSTOMER_SEGMENTS, published.get(prev)),
+                        segments,
+                        transitionFamilies(),
+                        prev,
+                        asOf))
+            .orElse(null);
 
-    timer.time(
-        "write",
-        () ->
-            writeAll(
-                List.of(
-                    () ->
-                        warehouse.replaceBatch(
-                            Tables.TRANSACTIONS,
-                            lines.withColumn(BATCH_ID, lit(raw.batchId())),
-                            raw.batchId()),
-                    () ->
-                        warehouse.replaceDate(
-                            Tables.QUARANTINE,
-                            Cleaner.quarantined(validated)
-                                .withColumn(RUN_ID, lit(runId))
-                                .withColumn(AS_OF, lit(java.sql.Date.valueOf(asOf))),
-                            asOf),
-                    () -> warehouse.replaceDate(Tables.CUSTOMER_FEATURES, scored, asOf),
-                    () ->
-                        warehouse.replaceDate(
-                            Tables.SCORE_THRESHOLDS, RfmScores.table(spark, asOf, breakpoints), asOf),
-                    () -> warehouse.replaceDate(Tables.CUSTOMER_SEGMENTS, segments, asOf),
-                    () -> warehouse.replaceDate(Tables.SEGMENT_SUMMARY, comparison.summary(), asOf),
-                    () -> warehouse.replaceDate(Tables.SEGMENT_COMPARISON, comparison.comparison(), asOf),
-                    () ->
-                        warehouse.replaceDate(
-                            Tables.CLUSTER_PROFILES, KMeansSegments.profilesTable(spark, kmeans, asOf), asOf),
-                    () ->
-                        warehouse.replaceDate(
-                            Tables.KMEANS_SELECTION, KMeansSegments.selectionTable(spark, kmeans, asOf), asOf),
-                    () -> warehouse.replaceDate(Tables.PARETO_CURVE, pareto.table(), asOf))));
-    timer.log("write", "tables in " + warehouse.location());
+    Column run = lit(runId);
+    Column date = lit(java.sql.Date.valueOf(asOf));
+    List<String> written = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
+    if (ingest.validated() != null) {
+      writes.add(
+          new Write(
+              Tables.QUARANTINE,
+              () ->
+                  warehouse.appendRun(
+                      Tables.QUARANTINE,
+                      Cleaner.quarantined(ingest.validated()).withColumn(AS_OF, date).withColumn(RUN_ID, run))));
+    }
+    writes.add(perDate(warehouse, Tables.CUSTOMER_FEATURES, scored, run));
+    writes.add(perDate(warehouse, Tables.SCORE_THRESHOLDS, RfmScores.table(spark, asOf, breakpoints), run));
+    writes.add(perDate(warehouse, Tables.CUSTOMER_SEGMENTS, segments, run));
+    writes.add(perDate(warehouse, Tables.SEGMENT_SUMMARY, comparison.summary(), run));
+    writes.add(perDate(warehouse, Tables.SEGMENT_COMPARISON, comparison.comparison(), run));
+    writes.add(perDate(warehouse, Tables.CLUSTER_PROFILES, KMeansSegments.profilesTable(spark, kmeans, asOf), run));
+    writes.add(perDate(warehouse, Tables.KMEANS_SELECTION, KMeansSegments.selectionTable(spark, kmeans, asOf), run));
+    writes.add(perDate(warehouse, Tables.KMEANS_MODELS, KMeansSegments.modelTable(spark, kmeans, asOf), run));
+    writes.add(perDate(warehouse, Tables.PARETO_CURVE, pareto.table(), run));
+    writes.add(perDate(warehouse, Tables.CUSTOMER_CLV, clv.customers(), run));
+    writes.add(perDate(warehouse, Tables.CLV_MODELS, clv.model().toDataset(spark), run));
+    // The first date has no transitions, but the table exists from the first run on, so readers
+    // (BI tools register tables once) never meet a missing table.
+    writes.add(
+        perDate(
+            warehouse,
+            Tables.SEGMENT_TRANSITIONS,
+            transitions != null
+                ? transitions
+                : Transitions.compute(segments.limit(0), segments.limit(0), transitionFamilies(), asOf, asOf),
+            run));
+    if (!incremental) {
+      writes.add(new Write(Tables.TRANSACTIONS, () -> warehouse.overwrite(Tables.TRANSACTIONS, lines)));
+    } else if (!ingest.added().isEmpty()) {
+      writes.add(new Write(Tables.TRANSACTIONS, () -> warehouse.append(Tables.TRANSACTIONS, lines)));
+      writes.add(
+          new Write(
+              Tables.BATCHES,
+              () -> warehouse.append(Tables.BATCHES, batchRows(spark, ingest.added(), runId, asOf))));
+    }
+    if (savesState) {
+      Dataset<Row> keptState = state;
+      Dataset<Row> keptDays = days;
+      writes.add(new Write(Tables.STATE_CUSTOMERS, () -> warehouse.overwrite(Tables.STATE_CUSTOMERS, keptState)));
+      writes.add(new Write(Tables.STATE_DAYS, () -> warehouse.overwrite(Tables.STATE_DAYS, keptDays)));
+    }
+    timer.time("write", () -> writeAll(spark, writes, written));
+    timer.log("write", written.size() + " tables in " + warehouse.location());
 
+    Map<String, Long> versions = new TreeMap<>();
+    for (String table : written) {
+      versions.put(table, warehouse.version(table));
+    }
+    // Cumulative tables this run did not change are still trusted at their recorded versions.
+    for (String table : Tables.CUMULATIVE) {
+      if (!versions.containsKey(table)) {
+        RunLog.lastWriterOf(history, table)
+            .ifPresent(r -> versions.put(table, r.tableVersions().get(table)));
+      }
+    }
+    CrashPoints.at("before-publish");
     RunRecord record =
         new RunRecord(
             runId,
@@ -297,8 +470,11 @@ public final class SegmentationJob {
             "succeeded",
             started,
             Instant.now(),
+            cfg.input().mode().label(),
             cfg.input().path(),
-            raw.batchId(),
+            listing.fingerprint(),
+            ingest.added().size(),
+            ingest.batchesSkipped(),
             counts.input(),
             counts.clean(),
             counts.duplicates(),
@@ -308,28 +484,408 @@ public final class SegmentationJob {
             linesAfterAsOf,
             kmeans.status(),
             kmeans.fitted() ? kmeans.k() : null,
+            kmeans.fitted() ? kmeans.silhouette() : null,
             timer.ordered(),
+            versions,
+            savesState ? asOf : stateThrough,
+            incremental ? maxEventDate : newMax,
             configHash,
+            warnings,
             null);
     timer.time("publish", () -> RunLog.append(spark, warehouse, record));
-    timer.log("publish", "run recorded in " + Tables.RUNS);
+    CrashPoints.at("after-publish");
+    // The date's earlier results are superseded now; deleting them is cleanup, not publication.
+    if (published.containsKey(asOf)) {
+      Map<LocalDate, RunRecord> nowPublished = new java.util.LinkedHashMap<>(published);
+      nowPublished.put(asOf, record);
+      timer.time("publish", () -> keepPublished(warehouse, nowPublished.values()));
+    }
+    timer.log("publish", "run " + runId + " published as of " + asOf);
     return new Outcome(record, comparison, pareto.top20Share(), kmeans, warehouse.location());
+  }
+
+  /** A killed run's leftovers: unpublished per-date rows, and cumulative tables past their trusted version. */
+  private static void repair(Warehouse warehouse, List<RunRecord> history, Map<LocalDate, RunRecord> published) {
+    List<String> ids = published.values().stream().map(RunRecord::runId).toList();
+    for (String table : Tables.PER_DATE) {
+      // A table still at the version the last recorded run left it holds nothing unpublished; only
+      // a table changed since (by a killed or failed run, or a superseding run's cleanup) is read.
+      long known = RunLog.lastWriterOf(history, table).map(r -> r.tableVersions().get(table)).orElse(-1L);
+      if (warehouse.exists(table) && warehouse.version(table) != known) {
+        warehouse.keepRuns(table, ids);
+      }
+    }
+    for (String table : Tables.CUMULATIVE) {
+      long trusted =
+          RunLog.lastWriterOf(history, table).map(r -> r.tableVersions().get(table)).orElse(-1L);
+      if (warehouse.exists(table) && warehouse.version(table) > trusted) {
+        LOG.warn("{} has changes no run published (a run was killed); rolling back to version {}", table, trusted);
+        warehouse.rollBackTo(table, trusted);
+      }
+    }
+  }
+
+  private static void keepPublished(Warehouse warehouse, java.util.Collection<RunRecord> published) {
+    List<String> ids = published.stream().map(RunRecord::runId).toList();
+    for (String table : Tables.PER_DATE) {
+      warehouse.keepRuns(table, ids);
+    }
+  }
+
+  /**
+   * Same input, same config, date already published: nothing to do. The skip is recorded, and no
+   * data table gets a new version.
+   */
+  private static Optional<Outcome> skipIfPublished(
+      SparkSession spark,
+      Warehouse warehouse,
+      Map<LocalDate, RunRecord> published,
+      LocalDate asOf,
+      String fingerprint,
+      String configHash,
+      String runId,
+      Instant started,
+      SegmentsConfig cfg,
+      StageTimer timer) {
+    RunRecord done = published.get(asOf);
+    if (done == null
+        || !configHash.equals(done.configHash())
+        || (fingerprint != null && !fingerprint.equals(done.batchId()))) {
+      return Optional.empty();
+    }
+    String why =
+        "as of " + asOf + " is already published by " + done.runId()
+            + " from the same input and config; nothing to do (--force recomputes it)";
+    RunRecord skipped =
+        new RunRecord(
+            runId, asOf, "skipped", started, Instant.now(), cfg.input().mode().label(), cfg.input().path(),
+            done.batchId(), 0, 0, 0, 0, 0, 0, done.customersScored(), done.customersReturnsOnly(), 0,
+            done.kmeansStatus(), done.k(), done.silhouette(), timer.ordered(), Map.of(), done.stateThrough(),
+            done.maxEventDate(), configHash, null, why);
+    RunLog.append(spark, warehouse, skipped);
+    LOG.info("skipped: {}", why);
+    return Optional.of(new Outcome(skipped, null, null, null, warehouse.location()));
+  }
+
+  /** The loaded files by stamp (path, size, modification time), at the trusted version of batches. */
+  private static Map<String, String> knownBatches(Warehouse warehouse, List<RunRecord> history) {
+    Optional<RunRecord> last = RunLog.lastWriterOf(history, Tables.BATCHES);
+    Map<String, String> known = new java.util.HashMap<>();
+    if (last.isPresent()) {
+      // One row per delivered file: thousands at most, not per-customer data.
+      for (Row r :
+          warehouse
+              .readVersion(Tables.BATCHES, last.get().tableVersions().get(Tables.BATCHES))
+              .select(col("path"), col("size"), col("modified"), col(BATCH_ID))
+              .collectAsList()) {
+        known.put(r.getString(0) + "|" + r.getLong(1) + "|" + r.getLong(2), r.getString(3));
+      }
+    }
+    return known;
+  }
+
+  /** Full mode: the input is the whole history. */
+  private static Ingest ingestFull(
+      SparkSession spark, SegmentsConfig cfg, TransactionReader.Listing listing, StageTimer timer) {
+    RawInput raw = timer.time("read", () -> TransactionReader.read(spark, cfg.input(), cfg.columns()));
+    Dataset<Row> validated =
+        Cleaner.validate(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK());
+    Reconciliation counts = timer.time("clean", () -> Cleaner.reconcile(validated));
+    return new Ingest(validated, Cleaner.cleanLines(validated), null, counts, listing.batches(), 0);
+  }
+
+  /**
+   * Incremental mode: only batches not loaded before are read; a line identical to one already
+   * loaded (same raw row, customer and day) is a duplicate, not a new line.
+   */
+  private static Ingest ingestIncremental(
+      SparkSession spark,
+      SegmentsConfig cfg,
+      Warehouse warehouse,
+      List<RunRecord> history,
+      TransactionReader.Listing listing,
+      Map<String, String> knownFiles,
+      StageTimer timer) {
+    Set<String> loaded = new HashSet<>(knownFiles.values());
+    List<TransactionReader.Batch> added = new ArrayList<>();
+    for (TransactionReader.Batch batch : listing.batches()) {
+      if (loaded.add(batch.fingerprint())) {
+        added.add(batch);
+      }
+    }
+    long skippedBatches = listing.batches().size() - added.size();
+    Optional<RunRecord> lastLines = RunLog.lastWriterOf(history, Tables.TRANSACTIONS);
+    Dataset<Row> loadedLines =
+        lastLines.map(r -> warehouse.readVersion(Tables.TRANSACTIONS, r.tableVersions().get(Tables.TRANSACTIONS))).orElse(null);
+    RawInput raw =
+        added.isEmpty()
+            ? null
+            : timer.time("read", () -> TransactionReader.read(spark, cfg.input(), cfg.columns(), listing, added));
+    if (raw == null) {
+      if (loadedLines == null) {
+        throw SegmentsException.noInput("Input has no rows: " + cfg.input().path());
+      }
+      return new Ingest(null, loadedLines.limit(0), loadedLines, new Reconciliation(0, 0, 0, 0), added, skippedBatches);
+    }
+    Dataset<Row> validated =
+        Cleaner.validate(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK());
+    Reconciliation counts = timer.time("clean", () -> Cleaner.reconcile(validated));
+    Dataset<Row> clean = Cleaner.cleanLines(validated);
+    if (loadedLines == null) {
+      return new Ingest(validated, clean, null, counts, added, skippedBatches);
+    }
+    // Exact duplicates share their timestamp, so only the days this batch covers need looking at.
+    List<Object> batchDays = new ArrayList<>();
+    for (Row r : clean.select(col(EVENT_DATE)).distinct().collectAsList()) {
+      batchDays.add(r.get(0));
+    }
+    Dataset<Row> known =
+        loadedLines
+            .where(col(EVENT_DATE).isin(batchDays.toArray()))
+            .select(col(CUSTOMER_ID), col(EVENT_DATE), col(LINE_HASH))
+            .distinct();
+    Dataset<Row> fresh =
+        clean.join(known, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID, EVENT_DATE, LINE_HASH)).toSeq(), "left_anti")
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    long freshCount = timer.time("clean", fresh::count);
+    long already = counts.clean() - freshCount;
+    Reconciliation adjusted =
+        new Reconciliation(counts.input(), freshCount, counts.duplicates() + already, counts.quarantined());
+    return new Ingest(validated, fresh, loadedLines, adjusted, added, skippedBatches);
+  }
+
+  /**
+   * The stored state moved from its date to D: new lines (and lines loaded earlier but dated after
+   * the state's date) fold in exactly; customers with a line dated on or before the state's date (a
+   * late delivery) are recomputed from their whole history, since a late line can join an order
+   * the state has already counted.
+   */
+  @SuppressWarnings("unchecked")
+  private static Dataset<Row>[] fold(
+      Dataset<Row> oldState,
+      Dataset<Row> oldDays,
+      Dataset<Row> fresh,
+      Dataset<Row> loaded,
+      LocalDate stateThrough,
+      LocalDate asOf,
+      SegmentsConfig.Features cfg) {
+    Column w = lit(java.sql.Date.valueOf(stateThrough));
+    Column d = lit(java.sql.Date.valueOf(asOf));
+    Column after = col(EVENT_DATE).gt(w).and(col(EVENT_DATE).leq(d));
+    Dataset<Row> delta = fresh.where(after);
+    if (loaded != null) {
+      delta = delta.unionByName(loaded.where(after));
+    }
+    Dataset<Row> late = fresh.where(col(EVENT_DATE).leq(w)).select(col(CUSTOMER_ID)).distinct();
+    Dataset<Row> allLines = loaded == null ? fresh : loaded.unionByName(fresh);
+    Dataset<Row> lateLines =
+        allLines.where(col(EVENT_DATE).leq(d)).join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_semi");
+    Dataset<Row> onTime = delta.join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_anti");
+    Dataset<Row> state =
+        CustomerFeatures.merge(
+                oldState.join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_anti"),
+                CustomerFeatures.state(onTime))
+            .unionByName(CustomerFeatures.state(lateLines));
+    Dataset<Row> days =
+        CustomerFeatures.mergeDays(
+                oldDays.join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_anti"),
+                CustomerFeatures.days(onTime, asOf, cfg),
+                asOf,
+                cfg)
+            .unionByName(CustomerFeatures.days(lateLines, asOf, cfg));
+    return new Dataset[] {state, days};
+  }
+
+  /**
+   * Clusters: the stored model assigns customers while it is younger than kmeans.refit-every-days
+   * and still matches the configured features; otherwise, or on --refit, a new model is fitted.
+   */
+  private static KMeansSegments.Result clusters(
+      Warehouse warehouse,
+      Map<LocalDate, RunRecord> published,
+      Dataset<Row> scoredBase,
+      long scoredCustomers,
+      SegmentsConfig.KMeans cfg,
+      boolean refit,
+      LocalDate asOf) {
+    if (scoredCustomers == 0) {
+      return KMeansSegments.Result.notFitted("skipped: no scored customers", cfg.algorithm());
+    }
+    if (!cfg.enabled()) {
+      return KMeansSegments.Result.notFitted("disabled", cfg.algorithm());
+    }
+    if (!refit && cfg.refitEveryDays() > 0) {
+      KMeansSegments.ClusterModel stored = storedModel(warehouse, published, asOf);
+      if (stored != null
+          && stored.features().equals(cfg.features())
+          && stored.algorithm().equals(cfg.algorithm())
+          && stored.centres().size() >= cfg.kMin()
+          && stored.centres().size() <= cfg.kMax()
+          && !stored.fittedAsOf().isAfter(asOf)
+          && java.time.temporal.ChronoUnit.DAYS.between(stored.fittedAsOf(), asOf) < cfg.refitEveryDays()) {
+        return KMeansSegments.assign(scoredBase, scoredCustomers, stored);
+      }
+    }
+    return KMeansSegments.fit(scoredBase, scoredCustomers, cfg, previousProfiles(warehouse, published, asOf), asOf);
+  }
+
+  /** The model of the latest published date on or before D. */
+  private static KMeansSegments.ClusterModel storedModel(
+      Warehouse warehouse, Map<LocalDate, RunRecord> published, LocalDate asOf) {
+    if (!warehouse.exists(Tables.KMEANS_MODELS)) {
+      return null;
+    }
+    Optional<LocalDate> latest =
+        published.keySet().stream().filter(d -> !d.isAfter(asOf)).max(Comparator.naturalOrder());
+    if (latest.isEmpty()) {
+      return null;
+    }
+    return KMeansSegments.modelFrom(
+        publishedRows(warehouse, Tables.KMEANS_MODELS, published.get(latest.get())).collectAsList());
+  }
+
+  /** The latest earlier date's cluster profiles, so that clusters keep their ids from run to run. */
+  private static List<KMeansSegments.ClusterProfile> previousProfiles(
+      Warehouse warehouse, Map<LocalDate, RunRecord> published, LocalDate asOf) {
+    if (!warehouse.exists(Tables.CLUSTER_PROFILES)) {
+      return List.of();
+    }
+    Optional<LocalDate> latest =
+        published.keySet().stream().filter(d -> d.isBefore(asOf)).max(Comparator.naturalOrder());
+    if (latest.isEmpty()) {
+      return List.of();
+    }
+    return KMeansSegments.profilesFrom(
+        publishedRows(warehouse, Tables.CLUSTER_PROFILES, published.get(latest.get())).collectAsList());
+  }
+
+  /** One published date's rows of a per-date table. */
+  private static Dataset<Row> publishedRows(Warehouse warehouse, String table, RunRecord run) {
+    return warehouse
+        .read(table)
+        .where(col(AS_OF).equalTo(lit(java.sql.Date.valueOf(run.asOf()))).and(col(RUN_ID).equalTo(lit(run.runId()))))
+        .drop(RUN_ID);
+  }
+
+  /** The CLV stage's per-customer rows (persisted: written and joined) and its model. */
+  private record Clv(Dataset<Row> customers, dev.segments.clv.ClvModel model) {}
+
+  /**
+   * Lifetime value and churn risk from every clean line up to D. The models need each customer's
+   * purchase days, which the incremental state does not keep, so this stage reads the history in
+   * either mode (clv.enabled: false leaves it out).
+   */
+  private static Clv clv(SparkSession spark, SegmentsConfig cfg, Dataset<Row> lines, LocalDate asOf) {
+    if (!cfg.clv().enabled()) {
+      dev.segments.clv.ClvModel off = dev.segments.clv.ClvModel.skipped(asOf, "disabled", 0, 0);
+      Dataset<Row> none =
+          dev.segments.clv.CustomerClv.compute(cfg.clv(), lines.limit(0), asOf).customers();
+      return new Clv(none, off);
+    }
+    dev.segments.clv.CustomerClv.Result result = dev.segments.clv.CustomerClv.compute(cfg.clv(), lines, asOf);
+    return new Clv(result.customers().persist(StorageLevel.MEMORY_AND_DISK()), result.model());
+  }
+
+  static List<String> transitionFamilies() {
+    List<String> families = new ArrayList<>(RuleFamilies.FAMILIES);
+    families.add(CHURN_RISK);
+    families.add(CLUSTER_NAME);
+    return families;
+  }
+
+  /**
+   * The data-quality guard: a big move from the previous published date in the quarantined share or
+   * in the number of scored customers warns, or fails the run (exit 65) before anything is written.
+   */
+  static String guard(
+      SegmentsConfig.Guard cfg,
+      Map<LocalDate, RunRecord> published,
+      LocalDate asOf,
+      Reconciliation counts,
+      long scoredCustomers) {
+    Optional<LocalDate> previous =
+        published.keySet().stream().filter(d -> d.isBefore(asOf)).max(Comparator.naturalOrder());
+    if (previous.isEmpty()) {
+      return null;
+    }
+    RunRecord before = published.get(previous.get());
+    List<String> breaches = new ArrayList<>();
+    double share = counts.input() == 0 ? 0.0 : (double) counts.quarantined() / counts.input();
+    if (counts.input() > 0 && before.inputRows() > 0
+        && Math.abs(share - before.quarantineShare()) > cfg.maxQuarantineShareChange()) {
+      breaches.add(
+          String.format(
+              "quarantined share %.2f%% against %.2f%% on %s (guard.max-quarantine-share-change %.2f%%)",
+              100 * share, 100 * before.quarantineShare(), before.asOf(), 100 * cfg.maxQuarantineShareChange()));
+    }
+    if (before.customersScored() > 0) {
+      double change = Math.abs(scoredCustomers - before.customersScored()) / (double) before.customersScored();
+      if (change > cfg.maxCustomersChange()) {
+        breaches.add(
+            String.format(
+                "%,d customers scored against %,d on %s (guard.max-customers-change %.0f%%)",
+                scoredCustomers, before.customersScored(), before.asOf(), 100 * cfg.maxCustomersChange()));
+      }
+    }
+    if (breaches.isEmpty()) {
+      return null;
+    }
+    String message = "Data-quality guard: " + String.join("; ", breaches);
+    if (cfg.fails()) {
+      throw SegmentsException.data(message + " (guard.on-breach: fail)");
+    }
+    LOG.warn("{}", message);
+    return message;
+  }
+
+  private static Dataset<Row> batchRows(
+      SparkSession spark, List<TransactionReader.Batch> added, String runId, LocalDate asOf) {
+    List<Row> rows = new ArrayList<>();
+    for (TransactionReader.Batch b : added) {
+      rows.add(RowFactory.create(b.fingerprint(), b.path(), b.size(), b.modified(), runId, java.sql.Date.valueOf(asOf)));
+    }
+    StructType schema =
+        new StructType()
+            .add(BATCH_ID, DataTypes.StringType, false)
+            .add("path", DataTypes.StringType, false)
+            .add("size", DataTypes.LongType, false)
+            .add("modified", DataTypes.LongType, false)
+            .add(RUN_ID, DataTypes.StringType, false)
+            .add(AS_OF, DataTypes.DateType, false);
+    return spark.createDataFrame(rows, schema);
+  }
+
+  private record Write(String table, Runnable action) {}
+
+  private static Write perDate(Warehouse warehouse, String table, Dataset<Row> rows, Column runId) {
+    return new Write(table, () -> warehouse.appendRun(table, rows.withColumn(RUN_ID, runId)));
   }
 
   /**
    * Writes independent tables concurrently: each Delta commit is mostly driver-side log work, so
    * overlapping them shortens a run without competing much for executors. The first failure wins.
    */
-  private static void writeAll(List<Runnable> writes) {
+  private static void writeAll(SparkSession spark, List<Write> writes, List<String> written) {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(WRITERS);
     try {
-      List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
-      for (Runnable write : writes) {
-        pending.add(pool.submit(write));
+      List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+      for (Write write : writes) {
+        pending.add(
+            pool.submit(
+                () -> {
+                  spark.sparkContext().setJobGroup(CrashPoints.writeGroup(write.table()), "segments: write " + write.table(), false);
+                  try {
+                    write.action().run();
+                  } finally {
+                    spark.sparkContext().clearJobGroup();
+                  }
+                  CrashPoints.at("after-write:" + write.table());
+                }));
       }
-      for (java.util.concurrent.Future<?> write : pending) {
+      for (int i = 0; i < pending.size(); i++) {
         try {
-          write.get();
+          pending.get(i).get();
+          written.add(writes.get(i).table());
         } catch (java.util.concurrent.ExecutionException e) {
           if (e.getCause() instanceof RuntimeException runtime) {
             throw runtime;
@@ -345,21 +901,13 @@ public final class SegmentationJob {
     }
   }
 
-  private static final int WRITERS = 3;
+  private static final int WRITERS = 6;
 
-  /** The latest earlier date's cluster profiles, so that clusters keep their ids from run to run. */
-  private static List<KMeansSegments.ClusterProfile> previousProfiles(Warehouse warehouse, LocalDate asOf) {
-    if (!warehouse.exists(Tables.CLUSTER_PROFILES)) {
-      return List.of();
+  private static LocalDate later(LocalDate a, LocalDate b) {
+    if (a == null) {
+      return b;
     }
-    Dataset<Row> earlier =
-        warehouse.read(Tables.CLUSTER_PROFILES).where(col(AS_OF).lt(lit(java.sql.Date.valueOf(asOf))));
-    Row latest = earlier.agg(max(col(AS_OF))).first();
-    if (latest.isNullAt(0)) {
-      return List.of();
-    }
-    return KMeansSegments.profilesFrom(
-        earlier.where(col(AS_OF).equalTo(lit(latest.getDate(0)))).collectAsList());
+    return b == null || a.isAfter(b) ? a : b;
   }
 
   private static double[] concat(double[] a, double[] b) {
@@ -381,24 +929,9 @@ public final class SegmentationJob {
     Reconciliation counts = progress.counts;
     RunRecord failed =
         new RunRecord(
-            runId,
-            progress.asOf,
-            "failed",
-            started,
-            Instant.now(),
-            cfg.input().path(),
-            progress.batchId,
-            counts.input(),
-            counts.clean(),
-            counts.duplicates(),
-            counts.quarantined(),
-            0,
-            0,
-            0,
-            null,
-            null,
-            timer.ordered(),
-            configHash,
+            runId, progress.asOf, "failed", started, Instant.now(), cfg.input().mode().label(), cfg.input().path(),
+            progress.batchId, 0, 0, counts.input(), counts.clean(), counts.duplicates(), counts.quarantined(), 0, 0,
+            0, null, null, null, timer.ordered(), Map.of(), null, null, configHash, null,
             String.valueOf(error.getMessage()));
     try {
       RunLog.append(spark, warehouse, failed);

@@ -86,14 +86,86 @@ public final class KMeansSegments {
       double silhouette,
       Dataset<Row> assignments,
       List<ClusterProfile> profiles,
-      List<KScore> tried) {
+      List<KScore> tried,
+      ClusterModel model) {
     public boolean fitted() {
       return assignments != null;
     }
 
-    static Result notFitted(String status, String algorithm) {
-      return new Result(status, 0, algorithm, 0.0, null, List.of(), List.of());
+    public static Result notFitted(String status, String algorithm) {
+      return new Result(status, 0, algorithm, 0.0, null, List.of(), List.of(), null);
     }
+  }
+
+  /**
+   * What assigning a customer needs: the standardisation and the centres in standard units, by
+   * cluster id. Kept between runs so nightly runs assign to the same clusters until a refit.
+   */
+  public record ClusterModel(
+      java.time.LocalDate fittedAsOf,
+      String algorithm,
+      List<String> features,
+      double[] means,
+      double[] stds,
+      List<Centre> centres) {}
+
+  public record Centre(int clusterId, String name, double[] z) {}
+
+  public static final org.apache.spark.sql.types.StructType MODEL_SCHEMA =
+      new org.apache.spark.sql.types.StructType()
+          .add("as_of", DataTypes.DateType, false)
+          .add("fitted_as_of", DataTypes.DateType, false)
+          .add("algorithm", DataTypes.StringType, false)
+          .add("features", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("means", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+          .add("stds", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+          .add(CLUSTER_ID, DataTypes.IntegerType, false)
+          .add(CLUSTER_NAME, DataTypes.StringType, false)
+          .add("centre", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+
+  /** The kmeans_models rows of one date: the model its clusters were assigned with. */
+  public static Dataset<Row> modelTable(
+      org.apache.spark.sql.SparkSession spark, Result result, java.time.LocalDate asOf) {
+    List<Row> rows = new ArrayList<>();
+    ClusterModel m = result.model();
+    if (m != null) {
+      for (Centre c : m.centres()) {
+        rows.add(
+            org.apache.spark.sql.RowFactory.create(
+                java.sql.Date.valueOf(asOf), java.sql.Date.valueOf(m.fittedAsOf()), m.algorithm(),
+                m.features().toArray(String[]::new), boxed(m.means()), boxed(m.stds()), c.clusterId(), c.name(),
+                boxed(c.z())));
+      }
+    }
+    return spark.createDataFrame(rows, MODEL_SCHEMA);
+  }
+
+  /** A model read back from one date's kmeans_models rows; null when there are none. */
+  public static ClusterModel modelFrom(List<Row> rows) {
+    if (rows.isEmpty()) {
+      return null;
+    }
+    Row first = rows.get(0);
+    List<Centre> centres = new ArrayList<>();
+    for (Row r : rows) {
+      centres.add(new Centre(r.getAs(CLUSTER_ID), r.getAs(CLUSTER_NAME), unboxed(r.getList(r.fieldIndex("centre")))));
+    }
+    centres.sort(Comparator.comparingInt(Centre::clusterId));
+    return new ClusterModel(
+        first.getDate(first.fieldIndex("fitted_as_of")).toLocalDate(),
+        first.getAs("algorithm"),
+        first.<String>getList(first.fieldIndex("features")),
+        unboxed(first.getList(first.fieldIndex("means"))),
+        unboxed(first.getList(first.fieldIndex("stds"))),
+        centres);
+  }
+
+  private static Double[] boxed(double[] values) {
+    return java.util.Arrays.stream(values).boxed().toArray(Double[]::new);
+  }
+
+  private static double[] unboxed(List<Object> values) {
+    return values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
   }
 
   public static final org.apache.spark.sql.types.StructType PROFILES_SCHEMA =
@@ -172,11 +244,53 @@ public final class KMeansSegments {
    * @param previous the latest earlier run's cluster profiles, to keep ids stable; may be empty
    */
   public static Result fit(Dataset<Row> scored, long customers, KMeans cfg, List<ClusterProfile> previous) {
+    return fit(scored, customers, cfg, previous, java.time.LocalDate.EPOCH);
+  }
+
+  /** As {@link #fit(Dataset, long, KMeans, List)}, recording the date the model was fitted for. */
+  public static Result fit(
+      Dataset<Row> scored, long customers, KMeans cfg, List<ClusterProfile> previous, java.time.LocalDate asOf) {
     if (!cfg.enabled()) {
       return Result.notFitted("disabled", cfg.algorithm());
     }
     List<String> names = cfg.features();
+    List<String> z = zNames(names);
+    Dataset<Row> prepared = prepare(scored, customers, names);
+
+    // Standardise by hand (population standard deviation; a constant feature becomes 0, not NaN).
+    List<Column> moments = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      moments.add(mean(col("_f" + i)));
+      moments.add(stddev_pop(col("_f" + i)));
+    }
+    Row m = prepared.agg(moments.get(0), moments.subList(1, moments.size()).toArray(Column[]::new)).first();
+    double[] mus = new double[names.size()];
+    double[] sds = new double[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      mus[i] = m.getDouble(2 * i);
+      sds[i] = m.getDouble(2 * i + 1);
+    }
+    Dataset<Row> standardised = standardise(prepared, mus, sds);
+    long distinct = standardised.select(z.stream().map(c -> col(c)).toArray(Column[]::new)).distinct().limit(cfg.kMax()).count();
+    if (distinct < cfg.kMin()) {
+      return Result.notFitted(
+          "skipped: " + distinct + " distinct customer profile" + (distinct == 1 ? "" : "s")
+              + ", fewer than k=" + cfg.kMin(),
+          cfg.algorithm());
+    }
+    return fitStandardised(standardised, customers, distinct, cfg, previous, asOf, mus, sds);
+  }
+
+  private static List<String> zNames(List<String> names) {
     List<String> z = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      z.add("_z" + i);
+    }
+    return z;
+  }
+
+  /** The model features of each customer as _f0.._fn, on a partitioning fixed by the data alone. */
+  private static Dataset<Row> prepare(Dataset<Row> scored, long customers, List<String> names) {
     Dataset<Row> prepared =
         scored.select(
             col(CUSTOMER_ID),
@@ -188,32 +302,30 @@ public final class KMeansSegments {
             col(TENURE_DAYS).cast(DataTypes.DoubleType).as(TENURE_DAYS));
     for (int i = 0; i < names.size(); i++) {
       prepared = prepared.withColumn("_f" + i, feature(names.get(i)));
-      z.add("_z" + i);
     }
-    prepared =
-        prepared.repartition(fitPartitions(customers), col(CUSTOMER_ID)).sortWithinPartitions(CUSTOMER_ID);
+    return prepared.repartition(fitPartitions(customers), col(CUSTOMER_ID)).sortWithinPartitions(CUSTOMER_ID);
+  }
 
-    // Standardise by hand (population standard deviation; a constant feature becomes 0, not NaN).
-    List<Column> moments = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      moments.add(mean(col("_f" + i)));
-      moments.add(stddev_pop(col("_f" + i)));
-    }
-    Row m = prepared.agg(moments.get(0), moments.subList(1, moments.size()).toArray(Column[]::new)).first();
+  /** _z columns in standard units (a constant feature becomes 0, not NaN). */
+  private static Dataset<Row> standardise(Dataset<Row> prepared, double[] mus, double[] sds) {
     Dataset<Row> standardised = prepared;
-    for (int i = 0; i < names.size(); i++) {
-      double mu = m.getDouble(2 * i);
-      double sd = m.getDouble(2 * i + 1);
+    for (int i = 0; i < mus.length; i++) {
       standardised =
-          standardised.withColumn(z.get(i), sd > 0 ? col("_f" + i).minus(mu).divide(sd) : lit(0.0));
+          standardised.withColumn("_z" + i, sds[i] > 0 ? col("_f" + i).minus(mus[i]).divide(sds[i]) : lit(0.0));
     }
-    long distinct = standardised.select(z.stream().map(c -> col(c)).toArray(Column[]::new)).distinct().limit(cfg.kMax()).count();
-    if (distinct < cfg.kMin()) {
-      return Result.notFitted(
-          "skipped: " + distinct + " distinct customer profile" + (distinct == 1 ? "" : "s")
-              + ", fewer than k=" + cfg.kMin(),
-          cfg.algorithm());
-    }
+    return standardised;
+  }
+
+  private static Result fitStandardised(
+      Dataset<Row> standardised,
+      long customers,
+      long distinct,
+      KMeans cfg,
+      List<ClusterProfile> previous,
+      java.time.LocalDate asOf,
+      double[] mus,
+      double[] sds) {
+    List<String> z = zNames(cfg.features());
     // MLlib's bisecting k-means splits a cluster by perturbing its centre in proportion to the
     // centre's norm, so a centred root (all zeros) never splits. Distances do not change under a
     // shift, so the vectors are moved off the origin by 1 in every dimension.
@@ -250,20 +362,24 @@ public final class KMeansSegments {
     Silhouettes silhouettes =
         sample == vectors ? bestSilhouettes : silhouette(best.transform(vectors), z);
     Dataset<Row> predicted = silhouettes.points();
-    List<Row> stats =
-        silhouettes.points()
-            .groupBy(col(PREDICTION))
-            .agg(
-                count(lit(1)),
-                avg(col(RECENCY_DAYS)),
-                avg(col(FREQUENCY)),
-                avg(col(MONETARY)),
-                sum(col(MONETARY)),
-                avg(col(SILHOUETTE)))
-            .collectAsList();
+    List<Row> stats = clusterStats(silhouettes.points());
     Map<Integer, ClusterProfile> byPrediction = label(stats, previous);
     List<ClusterProfile> profiles = new ArrayList<>(byPrediction.values());
     profiles.sort(Comparator.comparingInt(ClusterProfile::clusterId));
+    org.apache.spark.ml.linalg.Vector[] centers =
+        best instanceof org.apache.spark.ml.clustering.KMeansModel km
+            ? km.clusterCenters()
+            : ((org.apache.spark.ml.clustering.BisectingKMeansModel) best).clusterCenters();
+    List<Centre> centres = new ArrayList<>();
+    for (var entry : byPrediction.entrySet()) {
+      double[] shiftedCentre = centers[entry.getKey()].toArray();
+      double[] centre = new double[shiftedCentre.length];
+      for (int i = 0; i < centre.length; i++) {
+        centre[i] = shiftedCentre[i] - 1.0;
+      }
+      centres.add(new Centre(entry.getValue().clusterId(), entry.getValue().name(), centre));
+    }
+    centres.sort(Comparator.comparingInt(Centre::clusterId));
     return new Result(
         "fitted",
         profiles.size(),
@@ -271,7 +387,75 @@ public final class KMeansSegments {
         silhouettes.overall(),
         relabel(predicted, byPrediction),
         profiles,
-        tried);
+        tried,
+        new ClusterModel(asOf, cfg.algorithm(), cfg.features(), mus, sds, centres));
+  }
+
+  /**
+   * Assigns every customer to the nearest centre of a stored model (ties to the lower cluster id),
+   * without refitting, and measures the clusters as they are today.
+   */
+  /** Per cluster (k rows): prediction, customers, mean recency, frequency, monetary, revenue, silhouette. */
+  private static List<Row> clusterStats(Dataset<Row> points) {
+    return points
+        .groupBy(col(PREDICTION))
+        .agg(
+            count(lit(1)),
+            avg(col(RECENCY_DAYS)),
+            avg(col(FREQUENCY)),
+            avg(col(MONETARY)),
+            sum(col(MONETARY)),
+            avg(col(SILHOUETTE)))
+        .collectAsList();
+  }
+
+  public static Result assign(Dataset<Row> scored, long customers, ClusterModel model) {
+    List<String> z = zNames(model.features());
+    Dataset<Row> standardised =
+        standardise(prepare(scored, customers, model.features()), model.means(), model.stds());
+    Column nearest = null;
+    Column best = null;
+    for (Centre c : model.centres()) {
+      Column d2 = lit(0.0);
+      for (int i = 0; i < z.size(); i++) {
+        Column diff = col(z.get(i)).minus(c.z()[i]);
+        d2 = d2.plus(diff.multiply(diff));
+      }
+      if (nearest == null) {
+        nearest = lit(c.clusterId());
+        best = d2;
+      } else {
+        nearest = when(d2.lt(best), lit(c.clusterId())).otherwise(nearest);
+        best = least(best, d2);
+      }
+    }
+    Dataset<Row> predicted = standardised.withColumn(PREDICTION, nearest).cache();
+    Silhouettes silhouettes = silhouette(predicted, z);
+    Map<Integer, Row> stats = new HashMap<>();
+    for (Row r : clusterStats(silhouettes.points())) {
+      stats.put(r.getInt(0), r);
+    }
+    Map<Integer, ClusterProfile> byId = new java.util.LinkedHashMap<>();
+    for (Centre c : model.centres()) {
+      Row r = stats.get(c.clusterId());
+      if (r != null) {
+        byId.put(
+            c.clusterId(),
+            new ClusterProfile(
+                c.clusterId(), c.name(), r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4),
+                r.getDouble(5), r.getDouble(6)));
+      }
+    }
+    List<ClusterProfile> profiles = new ArrayList<>(byId.values());
+    return new Result(
+        "assigned with the model fitted as of " + model.fittedAsOf(),
+        model.centres().size(),
+        model.algorithm(),
+        silhouettes.overall(),
+        relabel(predicted, byId),
+        profiles,
+        List.of(),
+        model);
   }
 
   private static Column feature(String name) {

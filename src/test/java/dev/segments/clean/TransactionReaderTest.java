@@ -43,7 +43,7 @@ class TransactionReaderTest {
 
   private static RawInput read(Path path, InputFormat format) {
     return TransactionReader.read(
-        TestSpark.spark(), new Input(path.toString(), format, null), MAPPING);
+        TestSpark.spark(), new Input(path.toString(), format, null, null), MAPPING);
   }
 
   @Test
@@ -93,7 +93,7 @@ class TransactionReaderTest {
     RawInput raw =
         TransactionReader.read(
             TestSpark.spark(),
-            new Input(file.toString(), InputFormat.CSV, new Csv(";", null, null, null, null)),
+            new Input(file.toString(), InputFormat.CSV, null, new Csv(";", null, null, null, null)),
             new ColumnMapping("cust", "inv", "ts", "yyyy-MM-dd HH:mm", null, "qty", "price", null, null));
     assertThat(raw.columns()).containsExactly("inv", "qty", "ts", "price", "cust");
   }

@@ -33,7 +33,7 @@ class BadInputTest {
     assertOneLine(
         runWith(input, text),
         2,
-        "Unknown config key: kmeans.kay (known here: algorithm, enabled, features, k, k-max, k-min, max-iter, seed, selection-sample)");
+        "Unknown config key: kmeans.kay (known here: algorithm, enabled, features, k, k-max, k-min, max-iter, refit-every-days, seed, selection-sample)");
   }
 
   @Test
@@ -75,7 +75,7 @@ class BadInputTest {
     assertOneLine(
         CliRun.of("run", "--config", "x.yaml", "--asof", "2024-01-01"),
         2,
-        "Unknown flag --asof for 'run' (known: --as-of, --config, --input, --warehouse)");
+        "Unknown flag --asof for 'run' (known: --as-of, --config, --force, --input, --refit, --warehouse)");
     Path input = Files.writeString(dir.resolve("in.csv"), EndToEndTest.CSV);
     Path cfg = Files.writeString(dir.resolve("job.yaml"), EndToEndTest.config(input, 0.2));
     assertOneLine(

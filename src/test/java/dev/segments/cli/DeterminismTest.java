@@ -2,11 +2,10 @@ package dev.segments.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segments.TableDump;
 import dev.segments.TestSpark;
 import dev.segments.demo.SampleGenerator;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,23 +56,10 @@ class DeterminismTest {
     }
     List<String> rows = new ArrayList<>();
     for (String table : List.of("customer_features", "customer_segments", "segment_summary", "segment_comparison", "cluster_profiles", "kmeans_selection", "pareto_curve", "score_thresholds")) {
-      for (Row r : TestSpark.spark().read().format("delta").load(warehouse.resolve(table).toString()).collectAsList()) {
-        rows.add(table + ":" + canonical(r));
-      }
+      rows.addAll(TableDump.rows(warehouse, table));
     }
     Collections.sort(rows);
     return rows;
-  }
-
-  /** Floating-point values to 9 significant digits: sums in another order differ in the last bits. */
-  private static String canonical(Row r) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < r.length(); i++) {
-      Object v = r.get(i);
-      out.append(v instanceof Double d ? new BigDecimal(d).round(new MathContext(9)).toPlainString() : String.valueOf(v));
-      out.append('|');
-    }
-    return out.toString();
   }
 
   @Test

@@ -1,0 +1,285 @@
+package dev.segments.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.segments.SmallJob;
+import dev.segments.TableDump;
+import dev.segments.TestSpark;
+import dev.segments.io.Tables;
+import dev.segments.io.Warehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nightly operation on small hand-made deliveries: reruns, --force, other dates, the lock, failed
+ * runs, incremental batches (re-delivered, empty, late) against a full recompute, and forget.
+ */
+class NightlyRunsTest {
+  static final String HEADER = SmallJob.HEADER;
+
+  static final String DAY1 =
+      String.join(
+          "\n",
+          HEADER,
+          "1,A,2,2024-03-01 09:00,5.00,c1",
+          "1,B,1,2024-03-01 09:00,3.00,c1",
+          "2,A,1,2024-03-01 10:00,100,c2",
+          "3,C,3,2024-03-01 12:00,1.00,c3",
+          "",
+          "");
+  static final String DAY2 =
+      String.join(
+          "\n",
+          HEADER,
+          "4,B,1,2024-03-02 10:00,20.00,c1",
+          "C5,C,-1,2024-03-02 12:00,1.00,c3",
+          "6,A,4,2024-03-02 12:00,7.00,c4",
+          "7,A,1,2024-03-02 12:00,7.00,",
+          "");
+  /** A line of day 1 delivered late, and a new order of c2 the same day. */
+  static final String LATE =
+      String.join(
+          "\n",
+          HEADER,
+          "8,D,1,2024-03-01 18:00,2.50,c2",
+          "9,A,1,2024-03-04 08:00,9.00,c2",
+          "");
+
+  @TempDir Path dir;
+
+  private Path config(Path input, String mode, String... extra) throws IOException {
+    return Files.writeString(dir.resolve(mode + "-" + input.getFileName() + ".yaml"), SmallJob.yaml(input, mode, extra));
+  }
+
+  private static CliRun run(Path cfg, Path warehouse, String asOf, String... flags) {
+    List<String> args = new ArrayList<>(List.of("run", "--config", cfg.toString(), "--warehouse", warehouse.toString()));
+    if (asOf != null) {
+      args.addAll(List.of("--as-of", asOf));
+    }
+    args.addAll(List.of(flags));
+    CliRun result = CliRun.of(args.toArray(String[]::new));
+    return result;
+  }
+
+  private static CliRun ok(CliRun result) {
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    return result;
+  }
+
+  static Map<String, Long> versions(Path warehouse) {
+    Warehouse w = new Warehouse(TestSpark.spark(), warehouse.toString());
+    Map<String, Long> out = new TreeMap<>();
+    for (String table : w.tables()) {
+      out.put(table, w.version(table));
+    }
+    return out;
+  }
+
+  private static List<Row> runs(Path warehouse) {
+    return TestSpark.spark()
+        .read()
+        .format("delta")
+        .load(warehouse.resolve(Tables.RUNS).toString())
+        .orderBy(col("started_at"))
+        .collectAsList();
+  }
+
+  private static long count(Path warehouse, String table, String where) {
+    return TestSpark.spark().read().format("delta").load(warehouse.resolve(table).toString()).where(where).count();
+  }
+
+  private Path folder(String name, String... files) throws IOException {
+    Path folder = Files.createDirectories(dir.resolve(name));
+    for (int i = 0; i < files.length; i += 2) {
+      Files.writeString(folder.resolve(files[i]), files[i + 1]);
+    }
+    return folder;
+  }
+
+  /**
+   * Full mode, one warehouse through a series of nights: a busy lock, a stale lock, a rerun that is
+   * a no-op, --force of an earlier date, transitions, time travel and a failing run.
+   */
+  @Test
+  void fullModeReruns() throws Exception {
+    Path input = folder("in", "day1.csv", DAY1, "day2.csv", DAY2);
+    Path cfg = config(input, "full");
+    Path wh = dir.resolve("wh");
+    ok(run(cfg, wh, "2024-03-01"));
+
+    // A second writer: the lock is held by a live process, so the run exits 75 and writes nothing.
+    Path lock = wh.resolve("_segments.lock");
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Map<String, Long> untouched = versions(wh);
+    Process holder = new ProcessBuilder("sleep", "120").start();
+    try {
+      Files.writeString(lock, host + " " + holder.pid() + " 2024-03-02T00:00:00Z run other\n");
+      CliRun busy = run(cfg, wh, "2024-03-02");
+      assertThat(busy.exitCode()).isEqualTo(75);
+      assertThat(busy.err()).startsWith("segments: Another run is writing to").contains(String.valueOf(holder.pid()));
+      assertThat(versions(wh)).isEqualTo(untouched);
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+    // Its process is gone now, as after kill -9: the lock is stale and the next run takes it over.
+    assertThat(lock).exists();
+    ok(run(cfg, wh, "2024-03-02"));
+    assertThat(lock).doesNotExist();
+
+    Map<String, Long> before = versions(wh);
+    List<String> published = TableDump.rows(wh, Tables.CUSTOMER_SEGMENTS);
+    CliRun again = ok(run(cfg, wh, "2024-03-02"));
+    assertThat(again.out()).contains("skipped").contains("already published");
+    Map<String, Long> after = versions(wh);
+    for (String table : before.keySet()) {
+      if (!table.equals(Tables.RUNS)) {
+        assertThat(after.get(table)).as(table).isEqualTo(before.get(table));
+      }
+    }
+    assertThat(after.get(Tables.RUNS)).isEqualTo(before.get(Tables.RUNS) + 1);
+    assertThat(runs(wh).get(2).<String>getAs("status")).isEqualTo("skipped");
+
+    // --force recomputes 2024-03-01 only: the other date keeps its rows and its run id.
+    String march2Run = publishedRun(wh, "2024-03-02");
+    ok(run(cfg, wh, "2024-03-01", "--force"));
+    assertThat(versions(wh).get(Tables.CUSTOMER_SEGMENTS)).isGreaterThan(before.get(Tables.CUSTOMER_SEGMENTS));
+    assertThat(publishedRun(wh, "2024-03-02")).isEqualTo(march2Run);
+    assertThat(count(wh, Tables.CUSTOMER_SEGMENTS, "as_of = '2024-03-02' and run_id = '" + march2Run + "'"))
+        .isEqualTo(4);
+    // One slice per date remains: the superseded run's rows of 2024-03-01 were removed.
+    assertThat(count(wh, Tables.CUSTOMER_SEGMENTS, "as_of = '2024-03-01'")).isEqualTo(3);
+    assertThat(TableDump.rows(wh, Tables.CUSTOMER_SEGMENTS)).isEqualTo(published);
+    assertThat(runs(wh)).extracting(r -> r.<String>getAs("status"))
+        .containsExactly("succeeded", "succeeded", "skipped", "succeeded");
+
+    // segment_transitions: every customer of either date moves exactly once per family.
+    List<Row> moves =
+        TestSpark.spark().read().format("delta").load(wh.resolve(Tables.SEGMENT_TRANSITIONS).toString())
+            .where("as_of = '2024-03-02' and family = 'rfm_segment'").collectAsList();
+    assertThat(moves.stream().mapToLong(r -> r.<Long>getAs("customers")).sum()).isEqualTo(4);
+    assertThat(moves.stream().filter(r -> r.<String>getAs("from_label").equals("(new)"))
+        .mapToLong(r -> r.<Long>getAs("customers")).sum()).isEqualTo(1);
+    assertThat(moves).allMatch(r -> String.valueOf((Object) r.getAs("previous_as_of")).equals("2024-03-01"));
+
+    // Time travel through the sql command: version 0 of customer_segments is the first date alone.
+    CliRun sql =
+        CliRun.of("sql", "--warehouse", wh.toString(), "--format", "csv",
+            "SELECT as_of, count(*) AS n FROM customer_segments VERSION AS OF 0 GROUP BY as_of");
+    assertThat(sql.exitCode()).as(sql.err()).isZero();
+    assertThat(sql.out().strip().split("\n")).containsExactly("as_of,n", "2024-03-01,3");
+
+    // A delivery of rows without a customer moves the quarantined share from 1 in 8 to 4 in 11: with
+    // the guard set to fail, the run fails before writing, is recorded, and the tables stay as published.
+    Files.writeString(
+        input.resolve("bad.csv"),
+        String.join("\n", HEADER, "10,A,1,2024-03-02 10:00,1.00,", "11,A,1,2024-03-02 10:00,2.00,",
+            "12,A,1,2024-03-02 10:00,3.00,", ""));
+    Path strict = config(input, "full", "guard:", "  on-breach: fail");
+    Map<String, Long> beforeFailure = versions(wh);
+    CliRun failed = run(strict, wh, "2024-03-02");
+    assertThat(failed.exitCode()).isEqualTo(65);
+    assertThat(failed.err())
+        .contains("Data-quality guard: quarantined share 36.36% against 12.50% on 2024-03-01");
+    Row last = runs(wh).get(4);
+    assertThat(last.<String>getAs("status")).isEqualTo("failed");
+    assertThat(last.<String>getAs("message")).contains("guard.max-quarantine-share-change");
+    assertThat(TableDump.rows(wh, Tables.CUSTOMER_SEGMENTS)).isEqualTo(published);
+    beforeFailure.remove(Tables.RUNS);
+    assertThat(versions(wh)).containsAllEntriesOf(beforeFailure);
+  }
+
+  private static String publishedRun(Path wh, String asOf) {
+    return runs(wh).stream()
+        .filter(r -> "succeeded".equals(r.getAs("status")) && asOf.equals(String.valueOf((Object) r.getAs("as_of"))))
+        .reduce((a, b) -> b)
+        .map(r -> r.<String>getAs("run_id"))
+        .orElseThrow();
+  }
+
+  @Test
+  void incrementalBatchesEqualAFullRecomputeAndForget() throws IOException {
+    Path input = folder("drop", "day1.csv", DAY1);
+    Path cfg = config(input, "incremental");
+    Path wh = dir.resolve("incremental");
+    ok(run(cfg, wh, "2024-03-01"));
+    Files.writeString(input.resolve("day2.csv"), DAY2);
+    CliRun second = ok(run(cfg, wh, "2024-03-02"));
+    assertThat(second.out()).contains("4 input = 3 clean + 0 duplicates + 1 quarantined");
+
+    // An empty delivery is a normal day.
+    Files.writeString(input.resolve("day3.csv"), HEADER + "\n");
+    long linesBefore = count(wh, Tables.TRANSACTIONS, "true");
+    ok(run(cfg, wh, "2024-03-03"));
+    assertThat(count(wh, Tables.TRANSACTIONS, "true")).isEqualTo(linesBefore);
+
+    // A re-delivered file, under another name, adds nothing.
+    Files.writeString(input.resolve("day2-resent.csv"), DAY2);
+    long transactionsVersion = versions(wh).get(Tables.TRANSACTIONS);
+    ok(run(cfg, wh, "2024-03-04"));
+    Row resent = runs(wh).get(runs(wh).size() - 1);
+    assertThat(resent.<Long>getAs("batches_added")).isZero();
+    assertThat(resent.<Long>getAs("batches_skipped")).isEqualTo(4);
+    assertThat(versions(wh).get(Tables.TRANSACTIONS)).isEqualTo(transactionsVersion);
+
+    // A late line for an earlier day, and a new order.
+    Files.writeString(input.resolve("day5.csv"), LATE);
+    ok(run(cfg, wh, "2024-03-05"));
+    assertThat(count(wh, Tables.TRANSACTIONS, "true")).isEqualTo(linesBefore + 2);
+    // Rerunning a date without new batches is a no-op.
+    Map<String, Long> before = versions(wh);
+    assertThat(ok(run(cfg, wh, "2024-03-05")).out()).contains("skipped");
+    before.remove(Tables.RUNS);
+    assertThat(versions(wh)).containsAllEntriesOf(before);
+
+    Path full = dir.resolve("full");
+    ok(run(config(input, "full"), full, "2024-03-05"));
+    for (String table : List.of(Tables.CUSTOMER_FEATURES, Tables.SCORE_THRESHOLDS, Tables.PARETO_CURVE)) {
+      assertThat(latest(wh, table, "2024-03-05")).as(table).isEqualTo(latest(full, table, "2024-03-05"));
+    }
+    assertThat(segmentsWithoutClusters(wh)).isEqualTo(segmentsWithoutClusters(full));
+    assertThat(count(wh, Tables.CUSTOMER_FEATURES, "as_of = '2024-03-05' and customer_id = 'c2' and frequency = 3"))
+        .isEqualTo(1);
+
+    // forget removes a customer from every table of the warehouse, and records it without the id.
+    assertThat(tablesMentioning(wh, "c1"))
+        .contains(Tables.TRANSACTIONS, Tables.CUSTOMER_FEATURES, Tables.CUSTOMER_SEGMENTS, Tables.STATE_CUSTOMERS,
+            Tables.STATE_DAYS);
+    CliRun forget = CliRun.of("forget", "--warehouse", wh.toString(), "--customer", "c1");
+    assertThat(forget.exitCode()).as(forget.err()).isZero();
+    assertThat(tablesMentioning(wh, "c1")).isEmpty();
+    assertThat(tablesMentioning(wh, "c4")).contains(Tables.CUSTOMER_SEGMENTS);
+    Row record = runs(wh).get(runs(wh).size() - 1);
+    assertThat(record.<String>getAs("status")).isEqualTo("forgotten");
+    assertThat(record.<String>getAs("message")).startsWith("customer sha256:").doesNotContain("c1 ");
+  }
+
+  private static List<String> latest(Path wh, String table, String asOf) {
+    return TableDump.rowsWhere(wh, table, "as_of = '" + asOf + "'");
+  }
+
+  private static List<String> segmentsWithoutClusters(Path wh) {
+    return TableDump.rowsWhere(wh, Tables.CUSTOMER_SEGMENTS, "as_of = '2024-03-05'", "cluster_id", "cluster_name");
+  }
+
+  /** The tables whose current version holds the id anywhere in a row, raw quarantined rows included. */
+  private static List<String> tablesMentioning(Path wh, String id) {
+    List<String> found = new ArrayList<>();
+    for (String table : new Warehouse(TestSpark.spark(), wh.toString()).tables()) {
+      boolean any =
+          TableDump.rows(wh, table).stream().anyMatch(r -> r.contains("|" + id + "|") || r.contains(":" + id + "|") || r.contains("," + id + "\"") || r.contains("," + id + ","));
+      if (any) {
+        found.add(table);
+      }
+    }
+    return found;
+  }
+}
