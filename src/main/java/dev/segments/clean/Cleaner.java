@@ -16,18 +16,18 @@ import static dev.segments.Columns.REASONS;
 import static dev.segments.Columns.UNIT_PRICE;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_except;
+import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
@@ -46,6 +46,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -65,6 +66,8 @@ public final class Cleaner {
   public static final DataType MONEY_TYPE = DataTypes.createDecimalType(38, 6);
 
   private static final String NO_VALUE = "";
+  private static final String RAW_STRUCT = "_raw";
+  private static final String RAW_HASH = "_raw_hash";
 
   private Cleaner() {}
 
@@ -77,7 +80,11 @@ public final class Cleaner {
 
   /** Dedupes, types and checks every row; the result is one row per kept input row. */
   public static Dataset<Row> validate(RawInput raw, ColumnMapping mapping, Clean cfg) {
-    Dataset<Row> deduped = dedupe(raw, cfg.dedupe());
+    // Taken before typing, which replaces a source column named like an internal one (quantity).
+    Dataset<Row> deduped =
+        dedupe(raw, cfg.dedupe())
+            .withColumn(RAW_STRUCT, rawStruct(raw.columns()))
+            .withColumn(RAW_HASH, rawHash(raw.columns()));
     Column customer = normalizedCustomer(input(mapping.customerId()));
     Column timestamp = eventTimestamp(mapping);
     Column quantity =
@@ -107,6 +114,12 @@ public final class Cleaner {
     checks.add(reasonWhen(col(RawInput.CORRUPT_RECORD).isNotNull(), QuarantineReason.MALFORMED_ROW));
     checks.add(reasonWhen(col(CUSTOMER_ID).isNull(), QuarantineReason.MISSING_CUSTOMER));
     checks.add(reasonWhen(col(EVENT_TS).isNull(), QuarantineReason.BAD_TIMESTAMP));
+    if (cfg.earliestDate() != null) {
+      checks.add(
+          reasonWhen(
+              coalesce(to_date(col(EVENT_TS)).lt(lit(java.sql.Date.valueOf(cfg.earliestDate()))), lit(false)),
+              QuarantineReason.BEFORE_EARLIEST_DATE));
+    }
     checks.add(reasonWhen(numberBad, QuarantineReason.BAD_NUMBER));
     checks.add(reasonWhen(coalesce(col(QUANTITY).equalTo(0), lit(false)), QuarantineReason.ZERO_QUANTITY));
     checks.add(reasonWhen(coalesce(col(UNIT_PRICE).lt(0), lit(false)), QuarantineReason.NEGATIVE_PRICE));
@@ -118,7 +131,8 @@ public final class Cleaner {
         reasonWhen(
             coalesce(col(PRODUCT_ID).isin(cfg.excludedProducts().toArray()), lit(false)),
             QuarantineReason.EXCLUDED_PRODUCT));
-    Column reasons = filter(array(checks.toArray(Column[]::new)), c -> c.isNotNull());
+    // array_except drops the nulls in generated code; a lambda filter would be interpreted per row.
+    Column reasons = array_except(array(checks.toArray(Column[]::new)), array(lit(null).cast(DataTypes.StringType)));
 
     Column lineAmount =
         mapping.pricedPerUnit()
@@ -135,8 +149,9 @@ public final class Cleaner {
 
     return typed
         .withColumn(REASONS, reasons)
-        .withColumn(REASON, when(size(col(REASONS)).gt(0), element_at(col(REASONS), 1)))
-        .withColumn(RAW_ROW, rawRow(raw.columns()))
+        .withColumn(REASON, coalesce(checks.toArray(Column[]::new)))
+        // Only a quarantined row needs its text kept; JSON for every line would cost more than typing it.
+        .withColumn(RAW_ROW, when(col(REASON).isNotNull(), to_json(col(RAW_STRUCT))))
         .select(
             col(CUSTOMER_ID),
             orderKey.as(ORDER_KEY),
@@ -152,7 +167,7 @@ public final class Cleaner {
             col(RAW_ROW),
             // Identifies a delivered row across batches, so an exact duplicate of a line already in
             // the transactions table is recognised by an incremental run.
-            xxhash64(col(RAW_ROW)).as(LINE_HASH),
+            col(RAW_HASH).as(LINE_HASH),
             col(RawInput.BATCH).as(BATCH_ID),
             col(COPIES));
   }
@@ -210,11 +225,26 @@ public final class Cleaner {
     return switch (cfg.mode()) {
       case OFF -> rows.withColumn(COPIES, lit(1L));
       // A row delivered in two batches of one run is kept once, under the first batch by id.
-      case WHOLE_ROW ->
-          rows.groupBy(all.toArray(Column[]::new))
-              .agg(count(lit(1)).as(COPIES), min(col(RawInput.BATCH)).as(RawInput.BATCH));
+      case WHOLE_ROW -> dedupeWholeRows(rows, all, raw.batchIds());
       case KEYS -> dedupeByKeys(rows, raw.columns(), cfg);
     };
+  }
+
+  /**
+   * A minimum over the batch id (a string) would make Spark sort every input row by all its columns
+   * (strings do not fit a hash aggregation's buffer), so the first batch is found by its rank among
+   * the sorted ids instead, and a single batch needs no minimum at all.
+   */
+  private static Dataset<Row> dedupeWholeRows(Dataset<Row> rows, List<Column> all, List<String> batchIds) {
+    Column[] keys = all.toArray(Column[]::new);
+    if (batchIds.size() == 1) {
+      return rows.groupBy(keys).agg(count(lit(1)).as(COPIES)).withColumn(RawInput.BATCH, lit(batchIds.get(0)));
+    }
+    Column ids = array(batchIds.stream().sorted().distinct().map(functions::lit).toArray(Column[]::new));
+    return rows.groupBy(keys)
+        .agg(count(lit(1)).as(COPIES), min(array_position(ids, col(RawInput.BATCH))).as("_rank"))
+        .withColumn(RawInput.BATCH, element_at(ids, col("_rank").cast("int")))
+        .drop("_rank");
   }
 
   /**
@@ -276,13 +306,30 @@ public final class Cleaner {
     return when(text.equalTo(lit(NO_VALUE)), lit(null).cast(DataTypes.StringType)).otherwise(text);
   }
 
-  private static Column rawRow(List<String> columns) {
+  private static Column rawStruct(List<String> columns) {
     List<Column> fields = new ArrayList<>();
     for (String name : columns) {
       fields.add(input(name).as(name));
     }
     fields.add(col(RawInput.CORRUPT_RECORD).as(RawInput.CORRUPT_RECORD));
-    return to_json(struct(fields.toArray(Column[]::new)));
+    return struct(fields.toArray(Column[]::new));
+  }
+
+  /**
+   * A hash of the raw fields and of which of them are null: Spark's hash skips a null, so without
+   * the mask "a, null" and "null, a" would be the same row.
+   */
+  private static Column rawHash(List<String> columns) {
+    List<Column> fields = new ArrayList<>();
+    List<Column> nulls = new ArrayList<>();
+    for (String name : columns) {
+      fields.add(input(name));
+      nulls.add(when(input(name).isNull(), lit("1")).otherwise(lit("0")));
+    }
+    fields.add(col(RawInput.CORRUPT_RECORD));
+    nulls.add(when(col(RawInput.CORRUPT_RECORD).isNull(), lit("1")).otherwise(lit("0")));
+    fields.add(concat(nulls.toArray(Column[]::new)));
+    return xxhash64(fields.toArray(Column[]::new));
   }
 
   static Column input(String name) {

@@ -10,8 +10,14 @@ import org.apache.spark.sql.Row;
  *
  * @param columns the input's own columns, in file order
  * @param batchId a fingerprint of the input's content, the same for a re-delivered batch
+ * @param batchIds the values {@link #BATCH} takes in {@code rows}; one for a single delivery
  */
-public record RawInput(Dataset<Row> rows, List<String> columns, String batchId) {
+public record RawInput(Dataset<Row> rows, List<String> columns, String batchId, List<String> batchIds) {
+  /** Input of one batch: every row belongs to {@code batchId}. */
+  public RawInput(Dataset<Row> rows, List<String> columns, String batchId) {
+    this(rows, columns, batchId, List.of(batchId));
+  }
+
   public static final String CORRUPT_RECORD = "_corrupt_record";
   /** The fingerprint of the file (or whole input) a row came from. */
   public static final String BATCH = "_batch_id";

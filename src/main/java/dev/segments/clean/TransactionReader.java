@@ -102,7 +102,9 @@ public final class TransactionReader {
   public static RawInput read(SparkSession spark, Input input, ColumnMapping mapping) {
     Listing listing = list(spark, input);
     Dataset<Row> rows = readPath(spark, input, listing.format(), input.path());
-    return toRaw(rows.withColumn(RawInput.BATCH, lit(listing.fingerprint())), mapping, input.path(), listing.fingerprint());
+    return toRaw(
+        rows.withColumn(RawInput.BATCH, lit(listing.fingerprint())), mapping, input.path(), listing.fingerprint(),
+        List.of(listing.fingerprint()));
   }
 
   /**
@@ -113,6 +115,7 @@ public final class TransactionReader {
   public static RawInput read(SparkSession spark, Input input, ColumnMapping mapping, Listing listing, List<Batch> batches) {
     Dataset<Row> rows = null;
     List<String> columns = null;
+    List<String> ids = new ArrayList<>();
     for (Batch batch : batches) {
       Dataset<Row> one =
           readPath(spark, input, listing.format(), batch.path()).withColumn(RawInput.BATCH, lit(batch.fingerprint()));
@@ -120,20 +123,21 @@ public final class TransactionReader {
       if (names.size() == 1) {
         continue;
       }
+      ids.add(batch.fingerprint());
+      // Files may differ in unmapped columns (a source that added one): each must have the mapped
+      // ones; the rest are filled with null where a file lacks them, and named by the run's warning.
+      checkMapped(mapping, names.stream().filter(c -> !c.equals(RawInput.CORRUPT_RECORD) && !c.equals(RawInput.BATCH)).toList(), batch.path());
       if (rows == null) {
         rows = one;
         columns = names;
-      } else if (!new java.util.HashSet<>(names).equals(new java.util.HashSet<>(columns))) {
-        throw SegmentsException.data(
-            "Input file " + batch.path() + " has columns " + names + ", unlike the other files' " + columns);
       } else {
-        rows = rows.unionByName(one);
+        rows = rows.unionByName(one, true);
       }
     }
     if (rows == null) {
       return null;
     }
-    return toRaw(rows, mapping, input.path(), listing.fingerprint());
+    return toRaw(rows, mapping, input.path(), listing.fingerprint(), ids);
   }
 
   private static Dataset<Row> readPath(SparkSession spark, Input input, InputFormat format, String path) {
@@ -145,7 +149,8 @@ public final class TransactionReader {
     };
   }
 
-  private static RawInput toRaw(Dataset<Row> rows, ColumnMapping mapping, String location, String fingerprint) {
+  private static RawInput toRaw(
+      Dataset<Row> rows, ColumnMapping mapping, String location, String fingerprint, List<String> batchIds) {
     List<String> columns =
         Arrays.stream(rows.columns())
             .filter(c -> !c.equals(RawInput.CORRUPT_RECORD) && !c.equals(RawInput.BATCH))
@@ -154,7 +159,7 @@ public final class TransactionReader {
       throw SegmentsException.noInput("Input has no rows: " + location);
     }
     checkMapped(mapping, columns);
-    return new RawInput(rows, columns, fingerprint);
+    return new RawInput(rows, columns, fingerprint, batchIds);
   }
 
   private static Dataset<Row> readCsv(SparkSession spark, Input input, String path) {
@@ -214,13 +219,19 @@ public final class TransactionReader {
   }
 
   private static void checkMapped(ColumnMapping mapping, List<String> columns) {
+    checkMapped(mapping, columns, null);
+  }
+
+  private static void checkMapped(ColumnMapping mapping, List<String> columns, String file) {
     List<String> missing = mapping.mappedColumns().stream().filter(c -> !columns.contains(c)).toList();
     if (!missing.isEmpty()) {
       throw SegmentsException.data(
           "Mapped column"
               + (missing.size() > 1 ? "s " : " ")
               + String.join(", ", missing)
-              + " not found in the input; its columns are: "
+              + " not found in the "
+              + (file == null ? "input" : "input file " + file)
+              + "; its columns are: "
               + String.join(", ", columns));
     }
   }
@@ -305,6 +316,9 @@ public final class TransactionReader {
         }
       }
       return format.label() + "-" + HexFormat.of().formatHex(digest.digest()).substring(0, 32);
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      // The file's bytes no longer match the checksum written beside them: damaged, not missing.
+      throw SegmentsException.data("Input file could not be read (corrupt or truncated?): " + e.getMessage());
     } catch (IOException e) {
       throw SegmentsException.noInput("Cannot read input: " + e.getMessage());
     } catch (NoSuchAlgorithmException e) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** The options and positional arguments of one command; unknown or repeated flags are rejected. */
-final class CliArgs {
+public final class CliArgs {
   private final String command;
   private final Map<String, String> options = new HashMap<>();
   private final List<String> positionals = new ArrayList<>();
@@ -21,7 +21,7 @@ final class CliArgs {
    * @param valued flags that take a value ({@code --warehouse DIR} or {@code --warehouse=DIR})
    * @param switches flags without a value
    */
-  static CliArgs parse(String command, List<String> args, Set<String> valued, Set<String> switches) {
+  public static CliArgs parse(String command, List<String> args, Set<String> valued, Set<String> switches) {
     CliArgs parsed = new CliArgs(command);
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -67,19 +67,19 @@ final class CliArgs {
     return all.isEmpty() ? "none" : String.join(", ", all);
   }
 
-  String option(String name) {
+  public String option(String name) {
     return options.get(name);
   }
 
-  String option(String name, String fallback) {
+  public String option(String name, String fallback) {
     return options.getOrDefault(name, fallback);
   }
 
-  boolean flag(String name) {
+  public boolean flag(String name) {
     return options.containsKey(name);
   }
 
-  String required(String name) {
+  public String required(String name) {
     String value = options.get(name);
     if (value == null) {
       throw SegmentsException.usage("Missing flag --" + name + " for '" + command + "'");
@@ -87,7 +87,7 @@ final class CliArgs {
     return value;
   }
 
-  List<String> positionals() {
+  public List<String> positionals() {
     return positionals;
   }
 }

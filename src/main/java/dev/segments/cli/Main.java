@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -83,10 +84,67 @@ public final class Main {
         err.println("segments: " + firstLine(e.getMessage()));
         return ExitCode.USAGE.code();
       }
+      SegmentsException unreadable = inputFailure(e);
+      if (unreadable != null) {
+        err.println("segments: " + unreadable.getMessage());
+        return unreadable.exitCode().code();
+      }
+      String invariant = invariantFailure(e);
+      if (invariant != null) {
+        err.println("segments: a table invariant would break, so the run was not published (a bug: please report it): " + invariant);
+        return ExitCode.UNEXPECTED.code();
+      }
       err.println("segments: unexpected error: " + e);
       e.printStackTrace(err);
       return ExitCode.UNEXPECTED.code();
     }
+  }
+
+  /**
+   * A file Spark could not read (a truncated archive, a damaged Parquet footer) or a money overflow is
+   * bad input, not a bug: the user gets the file's name or the value, and the reason, in one line.
+   */
+  static SegmentsException inputFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      // ANSI arithmetic fails rather than wrapping or rounding: a sum too large for the money type
+      // stops the run before any commit, with the offending value in the message.
+      if (t instanceof SparkThrowable spark
+          && spark.getCondition() != null
+          && (spark.getCondition().startsWith("NUMERIC_VALUE_OUT_OF_RANGE")
+              || spark.getCondition().startsWith("ARITHMETIC_OVERFLOW"))) {
+        return SegmentsException.data(
+            "An amount or sum does not fit the money type decimal(38,6); the run was not published ("
+                + firstSentence(String.valueOf(t.getMessage())) + ")",
+            failure);
+      }
+      if (t instanceof SparkThrowable spark
+          && spark.getCondition() != null
+          && spark.getCondition().startsWith("FAILED_READ_FILE")) {
+        String path = spark.getMessageParameters().getOrDefault("path", "(unknown)");
+        Throwable root = t;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        String reason = root == t ? spark.getCondition() : root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage()));
+        return SegmentsException.data("Input file " + path + " could not be read (corrupt or truncated?): " + reason, failure);
+      }
+    }
+    return null;
+  }
+
+  /** A CHECK constraint or a pre-publication check refused a commit: the message says which and why. */
+  static String invariantFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof dev.segments.io.Invariants.InvariantViolation) {
+        return t.getMessage();
+      }
+      if (t instanceof SparkThrowable spark
+          && spark.getCondition() != null
+          && spark.getCondition().startsWith("DELTA_VIOLATE_CONSTRAINT")) {
+        return firstLine(String.valueOf(t.getMessage()));
+      }
+    }
+    return null;
   }
 
   private int dispatch(List<String> args) {
@@ -437,6 +495,13 @@ public final class Main {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Spark's own advice (turn ANSI mode off) would trade the error for a wrong value: left out. */
+  private static String firstSentence(String message) {
+    String line = firstLine(message);
+    int end = line.indexOf(". ");
+    return end < 0 ? line : line.substring(0, end);
   }
 
   private static String firstLine(String message) {

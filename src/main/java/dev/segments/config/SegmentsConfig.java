@@ -31,7 +31,7 @@ public record SegmentsConfig(
     if (columns == null) {
       throw invalid("columns", "missing", "a column mapping with at least customer-id and timestamp");
     }
-    clean = clean == null ? new Clean(null, null, null, null) : clean;
+    clean = clean == null ? new Clean(null, null, null, null, null) : clean;
     features = features == null ? new Features(null, null) : features;
     segments = segments == null ? new Segments(null, null, null, null, null, null, null, null) : segments;
     kmeans = kmeans == null ? new KMeans(null, null, null, null, null, null, null, null, null, null) : kmeans;
@@ -198,12 +198,16 @@ public record SegmentsConfig(
     }
   }
 
-  /** Cleaning: duplicate removal, lists of excluded customers and products, the reject budget. */
+  /**
+   * Cleaning: duplicate removal, lists of excluded customers and products, the reject budget, and
+   * the earliest plausible transaction date (older lines are quarantined; none when unset).
+   */
   public record Clean(
       @JsonProperty("dedupe") Dedupe dedupe,
       @JsonProperty("max-reject-rate") Double maxRejectRate,
       @JsonProperty("blacklist") List<String> blacklist,
-      @JsonProperty("excluded-products") List<String> excludedProducts) {
+      @JsonProperty("excluded-products") List<String> excludedProducts,
+      @JsonProperty("earliest-date") LocalDate earliestDate) {
     public Clean {
       dedupe = dedupe == null ? new Dedupe(null, null, null) : dedupe;
       maxRejectRate = maxRejectRate == null ? 0.05 : maxRejectRate;

@@ -52,12 +52,18 @@ public final class RunLog {
           .add("max_event_date", DataTypes.DateType, true)
           .add("config_hash", DataTypes.StringType, true)
           .add("warnings", DataTypes.StringType, true)
-          .add("message", DataTypes.StringType, true);
+          .add("message", DataTypes.StringType, true)
+          .add("input_columns", DataTypes.createArrayType(DataTypes.StringType, false), true);
 
   private RunLog() {}
 
   /** Appends the row in one Delta commit: for a succeeded run, the moment its date is published. */
   public static void append(SparkSession spark, Warehouse warehouse, RunRecord run) {
+    if (!warehouse.exists(Tables.RUNS)) {
+      // Created empty and constrained first, like every constrained table (Warehouse.appendRun).
+      toFrame(spark, run).limit(0).write().format("delta").mode(SaveMode.Append).save(warehouse.path(Tables.RUNS));
+      Invariants.addToNewTable(spark, Tables.RUNS, warehouse.path(Tables.RUNS), SCHEMA.fieldNames());
+    }
     toFrame(spark, run)
         .write()
         .format("delta")
@@ -126,7 +132,8 @@ public final class RunLog {
             run.maxEventDate() == null ? null : Date.valueOf(run.maxEventDate()),
             run.configHash(),
             run.warnings(),
-            run.message());
+            run.message(),
+            run.inputColumns() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(run.inputColumns()).toSeq());
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 
@@ -158,7 +165,11 @@ public final class RunLog {
         date(r, "max_event_date"),
         r.getAs("config_hash"),
         r.getAs("warnings"),
-        r.getAs("message"));
+        r.getAs("message"),
+        // Runs tables written before the column existed read it as absent.
+        java.util.Arrays.asList(r.schema().fieldNames()).contains("input_columns") && !r.isNullAt(r.fieldIndex("input_columns"))
+            ? r.getList(r.fieldIndex("input_columns"))
+            : null);
   }
 
   private static LocalDate date(Row r, String name) {

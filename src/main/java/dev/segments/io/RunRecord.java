@@ -2,6 +2,7 @@ package dev.segments.io;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param batchId the fingerprint of the whole input
  * @param stateThrough incremental runs: the date up to which per-customer state covers history
  * @param maxEventDate the latest transaction date ingested so far
+ * @param inputColumns the columns of the input this run read (null when it read none), so the next
+ *     run can name the columns that appeared since
  */
 public record RunRecord(
     String runId,
@@ -42,7 +45,8 @@ public record RunRecord(
     LocalDate maxEventDate,
     String configHash,
     String warnings,
-    String message) {
+    String message,
+    List<String> inputColumns) {
 
   public boolean succeeded() {
     return "succeeded".equals(status);

@@ -70,6 +70,12 @@ public final class Warehouse {
    * run that never published are removed by a metadata-only delete ({@link #keepRuns}).
    */
   public void appendRun(String table, Dataset<Row> rows) {
+    if (Invariants.constrains(table) && !exists(table)) {
+      // The table is created empty and constrained before its first row: checking an empty table
+      // costs no scan, and no row is ever in it unchecked.
+      rows.limit(0).write().format("delta").mode(SaveMode.Append).partitionBy(AS_OF, RUN_ID).save(path(table));
+      Invariants.addToNewTable(spark, table, path(table), rows.columns());
+    }
     rows.write().format("delta").mode(SaveMode.Append).partitionBy(AS_OF, RUN_ID).save(path(table));
   }
 
@@ -132,6 +138,8 @@ public final class Warehouse {
     }
     if (version < 0) {
       DeltaTable.forPath(spark, path(table)).delete();
+      // A run killed between creating the table and adding its constraints left it without them.
+      Invariants.ensure(spark, table, path(table));
     } else {
       DeltaTable.forPath(spark, path(table)).restoreToVersion(version);
     }
@@ -150,6 +158,10 @@ public final class Warehouse {
   }
 
   public void append(String table, Dataset<Row> rows) {
+    if (!exists(table) && Invariants.constrains(table)) {
+      rows.limit(0).write().format("delta").mode(SaveMode.Append).save(path(table));
+      Invariants.addToNewTable(spark, table, path(table), rows.columns());
+    }
     rows.write().format("delta").mode(SaveMode.Append).save(path(table));
   }
 

@@ -45,6 +45,8 @@ public final class Housekeeping {
       Map<String, Long> files = new LinkedHashMap<>();
       for (String table : warehouse.tables()) {
         String ref = "delta.`" + warehouse.path(table).replace("`", "``") + "`";
+        // Warehouses made by a release before the constraints existed get them here.
+        dev.segments.io.Invariants.ensure(spark, table, warehouse.path(table));
         spark.sql("OPTIMIZE " + ref);
         long removed = spark.sql("VACUUM " + ref + " RETAIN " + (24L * retentionDays) + " HOURS").count();
         files.put(table, removed);
@@ -96,7 +98,7 @@ public final class Housekeeping {
     RunRecord record =
         new RunRecord(
             SegmentationJob.newRunId(started), null, status, started, Instant.now(), null, null, null, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, null, null, null, Map.of(), versions, null, null, null, null, message);
+            0, 0, 0, 0, 0, 0, null, null, null, Map.of(), versions, null, null, null, null, message, null);
     RunLog.append(spark, warehouse, record);
     return record;
   }

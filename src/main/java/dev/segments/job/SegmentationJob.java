@@ -45,6 +45,7 @@ import dev.segments.compare.Pareto;
 import dev.segments.features.CustomerFeatures;
 import dev.segments.features.Quantiles;
 import dev.segments.features.RfmScores;
+import dev.segments.io.Invariants;
 import dev.segments.io.RunLog;
 import dev.segments.io.RunRecord;
 import dev.segments.io.Tables;
@@ -170,7 +171,8 @@ public final class SegmentationJob {
       Dataset<Row> history,
       Reconciliation counts,
       List<TransactionReader.Batch> added,
-      long batchesSkipped) {}
+      long batchesSkipped,
+      List<String> columns) {}
 
   private static Outcome execute(
       SparkSession spark,
@@ -319,7 +321,8 @@ public final class SegmentationJob {
     if (scoredCustomers == 0 && published.isEmpty() && counts.clean() == 0) {
       throw SegmentsException.data("No clean rows to score: every input row was quarantined");
     }
-    String warnings = guard(cfg.guard(), published, asOf, counts, scoredCustomers);
+    String warnings =
+        joinWarnings(newColumns(published, ingest.columns()), guard(cfg.guard(), published, asOf, counts, scoredCustomers));
 
     Dataset<Row> scoredBase = CustomerFeatures.scored(features);
     SegmentsConfig.Segments rules = cfg.segments();
@@ -412,17 +415,17 @@ public final class SegmentationJob {
                       Tables.QUARANTINE,
                       Cleaner.quarantined(ingest.validated()).withColumn(AS_OF, date).withColumn(RUN_ID, run))));
     }
-    writes.add(perDate(warehouse, Tables.CUSTOMER_FEATURES, scored, run));
-    writes.add(perDate(warehouse, Tables.SCORE_THRESHOLDS, RfmScores.table(spark, asOf, breakpoints), run));
-    writes.add(perDate(warehouse, Tables.CUSTOMER_SEGMENTS, segments, run));
-    writes.add(perDate(warehouse, Tables.SEGMENT_SUMMARY, comparison.summary(), run));
-    writes.add(perDate(warehouse, Tables.SEGMENT_COMPARISON, comparison.comparison(), run));
-    writes.add(perDate(warehouse, Tables.CLUSTER_PROFILES, KMeansSegments.profilesTable(spark, kmeans, asOf), run));
-    writes.add(perDate(warehouse, Tables.KMEANS_SELECTION, KMeansSegments.selectionTable(spark, kmeans, asOf), run));
-    writes.add(perDate(warehouse, Tables.KMEANS_MODELS, KMeansSegments.modelTable(spark, kmeans, asOf), run));
-    writes.add(perDate(warehouse, Tables.PARETO_CURVE, pareto.table(), run));
-    writes.add(perDate(warehouse, Tables.CUSTOMER_CLV, clv.customers(), run));
-    writes.add(perDate(warehouse, Tables.CLV_MODELS, clv.model().toDataset(spark), run));
+    writes.add(perDate(warehouse, Tables.CUSTOMER_FEATURES, scored, runId, asOf));
+    writes.add(perDate(warehouse, Tables.SCORE_THRESHOLDS, RfmScores.table(spark, asOf, breakpoints), runId, asOf));
+    writes.add(perDate(warehouse, Tables.CUSTOMER_SEGMENTS, segments, runId, asOf));
+    writes.add(perDate(warehouse, Tables.SEGMENT_SUMMARY, comparison.summary(), runId, asOf));
+    writes.add(perDate(warehouse, Tables.SEGMENT_COMPARISON, comparison.comparison(), runId, asOf));
+    writes.add(perDate(warehouse, Tables.CLUSTER_PROFILES, KMeansSegments.profilesTable(spark, kmeans, asOf), runId, asOf));
+    writes.add(perDate(warehouse, Tables.KMEANS_SELECTION, KMeansSegments.selectionTable(spark, kmeans, asOf), runId, asOf));
+    writes.add(perDate(warehouse, Tables.KMEANS_MODELS, KMeansSegments.modelTable(spark, kmeans, asOf), runId, asOf));
+    writes.add(perDate(warehouse, Tables.PARETO_CURVE, pareto.table(), runId, asOf));
+    writes.add(perDate(warehouse, Tables.CUSTOMER_CLV, clv.customers(), runId, asOf));
+    writes.add(perDate(warehouse, Tables.CLV_MODELS, clv.model().toDataset(spark), runId, asOf));
     // The first date has no transitions, but the table exists from the first run on, so readers
     // (BI tools register tables once) never meet a missing table.
     writes.add(
@@ -432,7 +435,8 @@ public final class SegmentationJob {
             transitions != null
                 ? transitions
                 : Transitions.compute(segments.limit(0), segments.limit(0), transitionFamilies(), asOf, asOf),
-            run));
+            runId,
+            asOf));
     if (!incremental) {
       writes.add(new Write(Tables.TRANSACTIONS, () -> warehouse.overwrite(Tables.TRANSACTIONS, lines)));
     } else if (!ingest.added().isEmpty()) {
@@ -491,7 +495,8 @@ public final class SegmentationJob {
             incremental ? maxEventDate : newMax,
             configHash,
             warnings,
-            null);
+            null,
+            ingest.columns());
     timer.time("publish", () -> RunLog.append(spark, warehouse, record));
     CrashPoints.at("after-publish");
     // The date's earlier results are superseded now; deleting them is cleanup, not publication.
@@ -561,7 +566,7 @@ public final class SegmentationJob {
             runId, asOf, "skipped", started, Instant.now(), cfg.input().mode().label(), cfg.input().path(),
             done.batchId(), 0, 0, 0, 0, 0, 0, done.customersScored(), done.customersReturnsOnly(), 0,
             done.kmeansStatus(), done.k(), done.silhouette(), timer.ordered(), Map.of(), done.stateThrough(),
-            done.maxEventDate(), configHash, null, why);
+            done.maxEventDate(), configHash, null, why, null);
     RunLog.append(spark, warehouse, skipped);
     LOG.info("skipped: {}", why);
     return Optional.of(new Outcome(skipped, null, null, null, warehouse.location()));
@@ -591,7 +596,7 @@ public final class SegmentationJob {
     Dataset<Row> validated =
         Cleaner.validate(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK());
     Reconciliation counts = timer.time("clean", () -> Cleaner.reconcile(validated));
-    return new Ingest(validated, Cleaner.cleanLines(validated), null, counts, listing.batches(), 0);
+    return new Ingest(validated, Cleaner.cleanLines(validated), null, counts, listing.batches(), 0, raw.columns());
   }
 
   /**
@@ -625,14 +630,14 @@ public final class SegmentationJob {
       if (loadedLines == null) {
         throw SegmentsException.noInput("Input has no rows: " + cfg.input().path());
       }
-      return new Ingest(null, loadedLines.limit(0), loadedLines, new Reconciliation(0, 0, 0, 0), added, skippedBatches);
+      return new Ingest(null, loadedLines.limit(0), loadedLines, new Reconciliation(0, 0, 0, 0), added, skippedBatches, null);
     }
     Dataset<Row> validated =
         Cleaner.validate(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK());
     Reconciliation counts = timer.time("clean", () -> Cleaner.reconcile(validated));
     Dataset<Row> clean = Cleaner.cleanLines(validated);
     if (loadedLines == null) {
-      return new Ingest(validated, clean, null, counts, added, skippedBatches);
+      return new Ingest(validated, clean, null, counts, added, skippedBatches, raw.columns());
     }
     // Exact duplicates share their timestamp, so only the days this batch covers need looking at.
     List<Object> batchDays = new ArrayList<>();
@@ -651,7 +656,7 @@ public final class SegmentationJob {
     long already = counts.clean() - freshCount;
     Reconciliation adjusted =
         new Reconciliation(counts.input(), freshCount, counts.duplicates() + already, counts.quarantined());
-    return new Ingest(validated, fresh, loadedLines, adjusted, added, skippedBatches);
+    return new Ingest(validated, fresh, loadedLines, adjusted, added, skippedBatches, raw.columns());
   }
 
   /**
@@ -794,6 +799,36 @@ public final class SegmentationJob {
   }
 
   /**
+   * Schema drift: input columns the last published run did not have. They are not mapped (a mapped
+   * column the earlier input lacked would have failed that run), so they are ignored, and said so.
+   */
+  static String newColumns(Map<LocalDate, RunRecord> published, List<String> columns) {
+    if (columns == null) {
+      return null;
+    }
+    Optional<RunRecord> last =
+        published.values().stream().filter(r -> r.inputColumns() != null).max(Comparator.comparing(RunRecord::finishedAt));
+    if (last.isEmpty()) {
+      return null;
+    }
+    List<String> added = columns.stream().filter(c -> !last.get().inputColumns().contains(c)).toList();
+    if (added.isEmpty()) {
+      return null;
+    }
+    String message =
+        "Input columns not in the input of the last published run (" + last.get().asOf() + "), not mapped, ignored: "
+            + String.join(", ", added);
+    LOG.warn("{}", message);
+    return message;
+  }
+
+  private static String joinWarnings(String... warnings) {
+    String joined =
+        java.util.Arrays.stream(warnings).filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("; "));
+    return joined.isEmpty() ? null : joined;
+  }
+
+  /**
    * The data-quality guard: a big move from the previous published date in the quarantined share or
    * in the number of scored customers warns, or fails the run (exit 65) before anything is written.
    */
@@ -857,8 +892,15 @@ public final class SegmentationJob {
 
   private record Write(String table, Runnable action) {}
 
-  private static Write perDate(Warehouse warehouse, String table, Dataset<Row> rows, Column runId) {
-    return new Write(table, () -> warehouse.appendRun(table, rows.withColumn(RUN_ID, runId)));
+  private static Write perDate(Warehouse warehouse, String table, Dataset<Row> rows, String runId, LocalDate asOf) {
+    return new Write(
+        table,
+        () -> {
+          warehouse.appendRun(table, rows.withColumn(RUN_ID, lit(runId)));
+          if (Invariants.PER_CUSTOMER.contains(table)) {
+            Invariants.onePerCustomer(warehouse, table, java.sql.Date.valueOf(asOf), runId);
+          }
+        });
   }
 
   /**
@@ -932,7 +974,7 @@ public final class SegmentationJob {
             runId, progress.asOf, "failed", started, Instant.now(), cfg.input().mode().label(), cfg.input().path(),
             progress.batchId, 0, 0, counts.input(), counts.clean(), counts.duplicates(), counts.quarantined(), 0, 0,
             0, null, null, null, timer.ordered(), Map.of(), null, null, configHash, null,
-            String.valueOf(error.getMessage()));
+            String.valueOf(error.getMessage()), null);
     try {
       RunLog.append(spark, warehouse, failed);
     } catch (RuntimeException recordError) {

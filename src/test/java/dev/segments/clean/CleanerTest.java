@@ -33,7 +33,7 @@ class CleanerTest {
       new ColumnMapping("cust", "inv", "ts", "yyyy-MM-dd HH:mm", null, "qty", "price", null, "sku");
 
   private static Clean clean(DedupeMode mode, List<String> blacklist, List<String> excluded) {
-    return new Clean(new Dedupe(mode, null, null), 1.0, blacklist, excluded);
+    return new Clean(new Dedupe(mode, null, null), 1.0, blacklist, excluded, null);
   }
 
   private static Dataset<Row> validate(Clean cfg, Object[]... values) {
@@ -70,7 +70,7 @@ class CleanerTest {
 
   @Test
   void keyDedupeKeepsTheLatestRowOfEachKeyWhateverTheOrder() {
-    Clean cfg = new Clean(new Dedupe(DedupeMode.KEYS, List.of("inv", "sku"), "note"), 1.0, null, null);
+    Clean cfg = new Clean(new Dedupe(DedupeMode.KEYS, List.of("inv", "sku"), "note"), 1.0, null, null, null);
     Object[] early = {"1", "A", "2", "2024-01-01 10:00", "1.50", "c1", "2024-01-01", null};
     Object[] late = {"1", "A", "3", "2024-01-01 10:00", "1.50", "c1", "2024-01-02", null};
     Object[] other = {"2", "A", "1", "2024-01-01 10:00", "1.50", "c1", "2024-01-01", null};
@@ -184,6 +184,58 @@ class CleanerTest {
         .containsExactly(5.0, -5.0, -3.0);
     assertThat(lines).extracting(r -> (String) r.getAs("order_key"))
         .containsExactly("c1|2024-01-01", "c1|2024-01-02", "c1|2024-01-03");
+  }
+
+  @Test
+  void aQuarantinedRowKeepsItsRawTextWhenSourceColumnsAreNamedLikeInternalOnes() {
+    StructType named =
+        new StructType()
+            .add("customer_id", DataTypes.StringType)
+            .add("quantity", DataTypes.StringType)
+            .add("unit_price", DataTypes.StringType)
+            .add("ts", DataTypes.StringType)
+            .add(RawInput.CORRUPT_RECORD, DataTypes.StringType);
+    ColumnMapping mapping =
+        new ColumnMapping("customer_id", null, "ts", "yyyy-MM-dd HH:mm", null, "quantity", "unit_price", null, null);
+    RawInput raw =
+        new RawInput(
+            rows(named, new Object[] {" 42.0", "two", "1.5", "2024-01-01 10:00", null}),
+            List.of("customer_id", "quantity", "unit_price", "ts"),
+            "b1");
+    Row q = Cleaner.quarantined(Cleaner.validate(raw, mapping, clean(DedupeMode.WHOLE_ROW, List.of(), List.of()))).first();
+    assertThat((String) q.getAs("reason")).isEqualTo("bad_number");
+    assertThat((String) q.getAs("raw_row"))
+        .contains("\"quantity\":\"two\"")
+        .contains("\"customer_id\":\" 42.0\"");
+  }
+
+  @Test
+  void aRowDeliveredInTwoBatchesIsKeptOnceUnderTheFirstBatchById() {
+    StructType batched = RAW.add(RawInput.BATCH, DataTypes.StringType);
+    Object[] row = line("1", "A", "2", "2024-01-01 10:00", "1.50", "c1");
+    Object[] inB = java.util.Arrays.copyOf(row, row.length + 1);
+    Object[] inA = java.util.Arrays.copyOf(row, row.length + 1);
+    Object[] onlyB = java.util.Arrays.copyOf(line("2", "A", "2", "2024-01-01 10:00", "1.50", "c1"), row.length + 1);
+    inB[row.length] = "batch-b";
+    inA[row.length] = "batch-a";
+    onlyB[row.length] = "batch-b";
+    RawInput raw = new RawInput(rows(batched, inB, inA, onlyB), COLUMNS, "whole", List.of("batch-b", "batch-a"));
+    Dataset<Row> v = Cleaner.validate(raw, PRICED, clean(DedupeMode.WHOLE_ROW, List.of(), List.of()));
+    assertThat(Cleaner.reconcile(v)).isEqualTo(new Reconciliation(3, 2, 1, 0));
+    Map<String, String> batchByOrder =
+        Cleaner.cleanLines(v).collectAsList().stream()
+            .collect(Collectors.toMap(r -> (String) r.getAs("order_id"), r -> (String) r.getAs("batch_id")));
+    assertThat(batchByOrder).containsExactlyInAnyOrderEntriesOf(Map.of("1", "batch-a", "2", "batch-b"));
+  }
+
+  @Test
+  void rowsDifferingOnlyInWhichFieldIsEmptyHashApart() {
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.WHOLE_ROW, List.of(), List.of()),
+            new Object[] {"1", "A", "2", "2024-01-01 10:00", "1.50", "c1", null, "x"},
+            new Object[] {"1", "A", "2", "2024-01-01 10:00", "1.50", "c1", "x", null});
+    assertThat(v.select("line_hash").distinct().count()).isEqualTo(2);
   }
 
   private static String invoiceOf(Row r) {

@@ -38,7 +38,7 @@ class TransactionReaderTest {
   @TempDir Path dir;
 
   private static Reconciliation counts(RawInput raw) {
-    return Cleaner.reconcile(Cleaner.validate(raw, MAPPING, new Clean(null, 1.0, null, null)));
+    return Cleaner.reconcile(Cleaner.validate(raw, MAPPING, new Clean(null, 1.0, null, null, null)));
   }
 
   private static RawInput read(Path path, InputFormat format) {
@@ -53,7 +53,7 @@ class TransactionReaderTest {
     assertThat(raw.columns()).containsExactly("inv", "desc", "qty", "ts", "price", "cust");
     assertThat(counts(raw)).isEqualTo(new Reconciliation(5, 2, 1, 2));
     List<Row> quarantined =
-        Cleaner.quarantined(Cleaner.validate(raw, MAPPING, new Clean(null, 1.0, null, null))).collectAsList();
+        Cleaner.quarantined(Cleaner.validate(raw, MAPPING, new Clean(null, 1.0, null, null, null))).collectAsList();
     assertThat(quarantined).extracting(r -> (String) r.getAs("reason")).containsOnly("malformed_row");
   }
 

@@ -24,7 +24,7 @@ class GuardTest {
           MAY_1,
           new RunRecord(
               "run-1", MAY_1, "succeeded", Instant.EPOCH, Instant.EPOCH, "full", "in", "b", 1, 0, 1_000, 970, 10,
-              20, 200, 0, 0, null, null, null, Map.of(), Map.of(), null, null, "h", null, null));
+              20, 200, 0, 0, null, null, null, Map.of(), Map.of(), null, null, "h", null, null, null));
 
   @Test
   void withinToleranceSaysNothing() {

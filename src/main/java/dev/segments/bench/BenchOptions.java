@@ -1,0 +1,72 @@
+package dev.segments.bench;
+
+import dev.segments.SegmentsException;
+import dev.segments.cli.CliArgs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What one benchmark run measures.
+ *
+ * @param sizes row counts, ascending; the largest also carries the nightly measurements
+ * @param heap the -Xmx given to every job run (and DuckDB's memory limit), as written
+ */
+record BenchOptions(List<Long> sizes, boolean doubling, Path work, String heap, long heapBytes, long seed, Path report) {
+  static final String USAGE =
+      "usage: jobs/benchmark [--sizes 1m,10m[,100m]] [--doubling] [--work DIR] [--heap 2g] [--seed S] [--report DIR]";
+
+  /** Below this the split into days and the quantiles mean little; smoke runs use 200k. */
+  static final long MIN_ROWS = 10_000;
+  /** The generator's customer ids are ints; rows / 20 customers must fit. */
+  static final long MAX_ROWS = 10_000_000_000L;
+
+  static BenchOptions parse(List<String> args, Path root, String timestamp) {
+    CliArgs cli =
+        CliArgs.parse("benchmark", args, Set.of("sizes", "work", "heap", "seed", "report"), Set.of("doubling"));
+    if (!cli.positionals().isEmpty()) {
+      throw SegmentsException.usage("Unexpected argument: " + cli.positionals().get(0));
+    }
+    List<Long> sizes = sizes(cli.option("sizes", "1m,10m"));
+    String heap = cli.option("heap", "2g");
+    long heapBytes = Sizes.memory("--heap", heap);
+    if (heapBytes < 256L << 20) {
+      throw SegmentsException.usage("Invalid --heap: '" + heap + "' (at least 256m: Spark does not start below)");
+    }
+    long seed;
+    try {
+      seed = Long.parseLong(cli.option("seed", "1"));
+    } catch (NumberFormatException e) {
+      throw SegmentsException.usage("Invalid --seed: '" + cli.option("seed") + "' (expected a whole number)");
+    }
+    Path benchmarkDir = root.resolve("target").resolve("benchmark");
+    Path work = absolute(cli.option("work"), benchmarkDir.resolve("work"));
+    Path report = absolute(cli.option("report"), benchmarkDir.resolve(timestamp));
+    return new BenchOptions(sizes, cli.flag("doubling"), work, heap, heapBytes, seed, report);
+  }
+
+  long largest() {
+    return sizes.get(sizes.size() - 1);
+  }
+
+  private static List<Long> sizes(String text) {
+    TreeSet<Long> sizes = new TreeSet<>();
+    for (String part : text.split(",", -1)) {
+      long rows = Sizes.rows("--sizes", part);
+      if (rows < MIN_ROWS) {
+        throw SegmentsException.usage("Invalid --sizes: '" + part + "' (at least " + Sizes.label(MIN_ROWS) + " rows)");
+      }
+      if (rows > MAX_ROWS) {
+        throw SegmentsException.usage("Invalid --sizes: '" + part + "' (at most " + Sizes.label(MAX_ROWS) + " rows)");
+      }
+      sizes.add(rows);
+    }
+    return new ArrayList<>(sizes);
+  }
+
+  private static Path absolute(String given, Path fallback) {
+    return (given == null ? fallback : Path.of(given)).toAbsolutePath().normalize();
+  }
+}
