@@ -16,6 +16,8 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * What must always hold in the tables, enforced by Delta itself: a CHECK constraint is part of the
@@ -113,9 +115,24 @@ public final class Invariants {
     return Set.of(Tables.CUSTOMER_FEATURES, Tables.CUSTOMER_SEGMENTS, Tables.QUARANTINE, Tables.RUNS).contains(table);
   }
 
-  /** On a table just created empty: it has no constraints yet, so nothing is looked up or scanned. */
-  public static void addToNewTable(SparkSession spark, String table, String path, String[] columns) {
-    add(spark, table, path, Set.of(columns), Set.of());
+  /**
+   * Creates the table empty with its constraints in one commit (CREATE TABLE ... TBLPROPERTIES), so
+   * no row is ever in it unchecked and nothing is scanned. Every column nullable: nullability is the
+   * constraints' business, not an accident of the first run's plan.
+   */
+  public static void createTable(SparkSession spark, String table, String path, StructType schema, List<String> partitionBy) {
+    List<String> columns = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      columns.add("`" + field.name().replace("`", "``") + "` " + field.dataType().sql());
+    }
+    List<String> properties = new ArrayList<>();
+    for (Map.Entry<String, String> check : constraints(table, Set.of(schema.fieldNames())).entrySet()) {
+      properties.add("'delta.constraints." + check.getKey() + "' = '" + check.getValue().replace("'", "\\'") + "'");
+    }
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + ref(path) + " (" + String.join(", ", columns) + ") USING delta"
+            + (partitionBy.isEmpty() ? "" : " PARTITIONED BY (" + String.join(", ", partitionBy) + ")")
+            + (properties.isEmpty() ? "" : " TBLPROPERTIES (" + String.join(", ", properties) + ")"));
   }
 
   private static void add(SparkSession spark, String table, String path, Set<String> columns, Set<String> present) {

@@ -60,9 +60,8 @@ public final class RunLog {
   /** Appends the row in one Delta commit: for a succeeded run, the moment its date is published. */
   public static void append(SparkSession spark, Warehouse warehouse, RunRecord run) {
     if (!warehouse.exists(Tables.RUNS)) {
-      // Created empty and constrained first, like every constrained table (Warehouse.appendRun).
-      toFrame(spark, run).limit(0).write().format("delta").mode(SaveMode.Append).save(warehouse.path(Tables.RUNS));
-      Invariants.addToNewTable(spark, Tables.RUNS, warehouse.path(Tables.RUNS), SCHEMA.fieldNames());
+      // Created empty with its constraints, like every constrained table (Warehouse.appendRun).
+      Invariants.createTable(spark, Tables.RUNS, warehouse.path(Tables.RUNS), SCHEMA, List.of());
     }
     toFrame(spark, run)
         .write()

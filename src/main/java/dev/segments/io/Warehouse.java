@@ -71,10 +71,7 @@ public final class Warehouse {
    */
   public void appendRun(String table, Dataset<Row> rows) {
     if (Invariants.constrains(table) && !exists(table)) {
-      // The table is created empty and constrained before its first row: checking an empty table
-      // costs no scan, and no row is ever in it unchecked.
-      rows.limit(0).write().format("delta").mode(SaveMode.Append).partitionBy(AS_OF, RUN_ID).save(path(table));
-      Invariants.addToNewTable(spark, table, path(table), rows.columns());
+      Invariants.createTable(spark, table, path(table), rows.schema(), List.of(AS_OF, RUN_ID));
     }
     rows.write().format("delta").mode(SaveMode.Append).partitionBy(AS_OF, RUN_ID).save(path(table));
   }
@@ -159,8 +156,7 @@ public final class Warehouse {
 
   public void append(String table, Dataset<Row> rows) {
     if (!exists(table) && Invariants.constrains(table)) {
-      rows.limit(0).write().format("delta").mode(SaveMode.Append).save(path(table));
-      Invariants.addToNewTable(spark, table, path(table), rows.columns());
+      Invariants.createTable(spark, table, path(table), rows.schema(), List.of());
     }
     rows.write().format("delta").mode(SaveMode.Append).save(path(table));
   }

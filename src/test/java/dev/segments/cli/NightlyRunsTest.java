@@ -170,10 +170,12 @@ class NightlyRunsTest {
         .mapToLong(r -> r.<Long>getAs("customers")).sum()).isEqualTo(1);
     assertThat(moves).allMatch(r -> String.valueOf((Object) r.getAs("previous_as_of")).equals("2024-03-01"));
 
-    // Time travel through the sql command: version 0 of customer_segments is the first date alone.
+    // Time travel through the sql command: the version the first run recorded is the first date alone.
+    long firstVersion =
+        runs(wh).get(0).<String, Long>getJavaMap(runs(wh).get(0).fieldIndex("table_versions")).get(Tables.CUSTOMER_SEGMENTS);
     CliRun sql =
         CliRun.of("sql", "--warehouse", wh.toString(), "--format", "csv",
-            "SELECT as_of, count(*) AS n FROM customer_segments VERSION AS OF 0 GROUP BY as_of");
+            "SELECT as_of, count(*) AS n FROM customer_segments VERSION AS OF " + firstVersion + " GROUP BY as_of");
     assertThat(sql.exitCode()).as(sql.err()).isZero();
     assertThat(sql.out().strip().split("\n")).containsExactly("as_of,n", "2024-03-01,3");
 

@@ -49,7 +49,7 @@ class ConfigLoaderTest {
   void unknownKeysAreRejectedByTheirPath() {
     rejects(
         MINIMAL + "clean:\n  max-reject-rat: 0.1\n",
-        "Unknown config key: clean.max-reject-rat (known here: blacklist, dedupe, excluded-products, max-reject-rate)");
+        "Unknown config key: clean.max-reject-rat (known here: blacklist, dedupe, earliest-date, excluded-products, max-reject-rate)");
   }
 
   @Test
