@@ -114,22 +114,19 @@ public final class TransactionReader {
    */
   public static RawInput read(SparkSession spark, Input input, ColumnMapping mapping, Listing listing, List<Batch> batches) {
     Dataset<Row> rows = null;
-    List<String> columns = null;
     List<String> ids = new ArrayList<>();
     for (Batch batch : batches) {
       Dataset<Row> one =
           readPath(spark, input, listing.format(), batch.path()).withColumn(RawInput.BATCH, lit(batch.fingerprint()));
-      List<String> names = Arrays.asList(one.columns());
-      if (names.size() == 1) {
+      if (one.columns().length == 1) {
         continue;
       }
       ids.add(batch.fingerprint());
       // Files may differ in unmapped columns (a source that added one): each must have the mapped
       // ones; the rest are filled with null where a file lacks them, and named by the run's warning.
-      checkMapped(mapping, names.stream().filter(c -> !c.equals(RawInput.CORRUPT_RECORD) && !c.equals(RawInput.BATCH)).toList(), batch.path());
+      checkMapped(mapping, sourceColumns(one), batch.path());
       if (rows == null) {
         rows = one;
-        columns = names;
       } else {
         rows = rows.unionByName(one, true);
       }
@@ -151,10 +148,7 @@ public final class TransactionReader {
 
   private static RawInput toRaw(
       Dataset<Row> rows, ColumnMapping mapping, String location, String fingerprint, List<String> batchIds) {
-    List<String> columns =
-        Arrays.stream(rows.columns())
-            .filter(c -> !c.equals(RawInput.CORRUPT_RECORD) && !c.equals(RawInput.BATCH))
-            .toList();
+    List<String> columns = sourceColumns(rows);
     if (columns.isEmpty()) {
       throw SegmentsException.noInput("Input has no rows: " + location);
     }
@@ -216,6 +210,13 @@ public final class TransactionReader {
       columns.add(lit(null).cast(DataTypes.StringType).as(RawInput.CORRUPT_RECORD));
     }
     return typed.select(columns.toArray(Column[]::new));
+  }
+
+  /** The input's own columns: what the file has, without the reader's corrupt-record and batch columns. */
+  private static List<String> sourceColumns(Dataset<Row> rows) {
+    return Arrays.stream(rows.columns())
+        .filter(c -> !c.equals(RawInput.CORRUPT_RECORD) && !c.equals(RawInput.BATCH))
+        .toList();
   }
 
   private static void checkMapped(ColumnMapping mapping, List<String> columns) {

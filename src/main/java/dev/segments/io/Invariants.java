@@ -39,6 +39,10 @@ public final class Invariants {
    */
   public static final List<String> PER_CUSTOMER = List.of(Tables.CUSTOMER_SEGMENTS);
 
+  /** The tables {@link #constraints} has a constraint for. */
+  private static final Set<String> CONSTRAINED =
+      Set.of(Tables.CUSTOMER_FEATURES, Tables.CUSTOMER_SEGMENTS, Tables.QUARANTINE, Tables.RUNS);
+
   private static final List<String> SCORES =
       List.of(Columns.R_SCORE, Columns.F_SCORE, Columns.M_SCORE, Columns.AOV_SCORE, Columns.COST_SCORE, Columns.TENURE_SCORE);
 
@@ -112,7 +116,7 @@ public final class Invariants {
 
   /** Whether the table has constraints (so creating it empty first is worth a commit). */
   public static boolean constrains(String table) {
-    return Set.of(Tables.CUSTOMER_FEATURES, Tables.CUSTOMER_SEGMENTS, Tables.QUARANTINE, Tables.RUNS).contains(table);
+    return CONSTRAINED.contains(table);
   }
 
   /**
