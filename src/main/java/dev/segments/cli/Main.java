@@ -45,6 +45,9 @@ public final class Main {
           "  demo     [--warehouse DIR] [--data DIR]        generate a sample and run the whole pipeline on it",
           "  run      --config FILE [--input PATH] [--warehouse DIR] [--as-of YYYY-MM-DD] [--force] [--refit]",
           "  sql      --warehouse DIR [--format csv|table] \"SELECT ...\"",
+          "  report   --warehouse DIR [--as-of YYYY-MM-DD]    write a date's HTML report again (latest date by default)",
+          "  serve-sql --warehouse DIR [--port 8080] [--bind 127.0.0.1] [--auth-config FILE] [--java-home DIR]",
+          "                                                 Trino over the tables for BI tools (JDBC), until stopped",
           "  maintain --warehouse DIR [--retention-days N]      compact and vacuum every table",
           "  forget   --warehouse DIR --customer ID            remove a customer from every table",
           "  replay   --config FILE --days N --work DIR        replay the input's last N days as nightly runs",
@@ -160,6 +163,9 @@ public final class Main {
           run(
               CliArgs.parse(
                   command, rest, Set.of("config", "input", "warehouse", "as-of"), Set.of("force", "refit")));
+      case "report" -> report(CliArgs.parse(command, rest, Set.of("warehouse", "as-of"), Set.of()));
+      case "serve-sql" ->
+          serveSql(CliArgs.parse(command, rest, Set.of("warehouse", "port", "bind", "auth-config", "java-home", "cache"), Set.of()));
       case "maintain" -> maintain(CliArgs.parse(command, rest, Set.of("warehouse", "retention-days"), Set.of()));
       case "forget" -> forget(CliArgs.parse(command, rest, Set.of("warehouse", "customer"), Set.of()));
       case "replay" -> replay(CliArgs.parse(command, rest, Set.of("config", "days", "work"), Set.of()));
@@ -242,6 +248,44 @@ public final class Main {
         result.customers());
     if (!result.equal()) {
       throw SegmentsException.data("The incremental replay differs from the full recompute (see above)");
+    }
+    return ExitCode.OK.code();
+  }
+
+  private int report(CliArgs args) {
+    noPositionals(args);
+    Warehouse warehouse = existingWarehouse(args.required("warehouse"));
+    LocalDate asOf = args.option("as-of") == null ? null : date("--as-of", args.option("as-of"));
+    out.println("segments: report " + dev.segments.report.Report.write(warehouse, asOf));
+    return ExitCode.OK.code();
+  }
+
+  private int serveSql(CliArgs args) {
+    noPositionals(args);
+    Path warehouse = Path.of(args.required("warehouse")).toAbsolutePath().normalize();
+    long port = positiveLong("--port", args.option("port", "8080"));
+    if (port > 65535) {
+      throw SegmentsException.usage("Invalid --port: " + port);
+    }
+    Path auth = args.option("auth-config") == null ? null : Path.of(args.option("auth-config"));
+    if (auth != null && !Files.isRegularFile(auth)) {
+      throw SegmentsException.usage("Invalid --auth-config: " + auth + " is not a file");
+    }
+    Path cache =
+        Path.of(args.option("cache", System.getProperty("user.home") + "/.cache/segments")).toAbsolutePath();
+    try (dev.segments.serve.TrinoServer server =
+        dev.segments.serve.TrinoServer.start(
+            new dev.segments.serve.TrinoServer.Options(
+                warehouse, args.option("bind", "127.0.0.1"), (int) port, cache, auth,
+                args.option("java-home") == null ? null : Path.of(args.option("java-home"))))) {
+      out.println("segments: Trino " + dev.segments.serve.TrinoServer.VERSION + " serves " + server.tables().size()
+          + " tables of " + warehouse + " as " + dev.segments.serve.TrinoServer.CATALOG + "."
+          + dev.segments.serve.TrinoServer.SCHEMA);
+      out.println("  JDBC URL    " + server.jdbcUrl() + "   (user: any name; Ctrl-C stops it)");
+      out.flush();
+      server.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return ExitCode.OK.code();
   }
@@ -332,6 +376,9 @@ public final class Main {
       out.println("  k-means     " + kmeans.status());
     }
     out.println("  tables      " + outcome.warehouse() + " (" + String.join(", ", Tables.ALWAYS) + ")");
+    if (outcome.report() != null) {
+      out.println("  report      " + outcome.report());
+    }
   }
 
   private static String sizes(Map<String, Long> sizes) {

@@ -35,7 +35,7 @@ public record SegmentsConfig(
     features = features == null ? new Features(null, null) : features;
     segments = segments == null ? new Segments(null, null, null, null, null, null, null, null) : segments;
     kmeans = kmeans == null ? new KMeans(null, null, null, null, null, null, null, null, null, null) : kmeans;
-    output = output == null ? new Output(null, null) : output;
+    output = output == null ? new Output(null, null, null) : output;
     guard = guard == null ? new Guard(null, null, null) : guard;
     clv = clv == null ? ClvSettings.defaults() : clv;
     run = run == null ? new Run(null) : run;
@@ -49,7 +49,7 @@ public record SegmentsConfig(
 
   public SegmentsConfig withWarehouse(String warehouse) {
     return new SegmentsConfig(
-        input, columns, clean, features, segments, kmeans, new Output(warehouse, output.retentionDays()), guard,
+        input, columns, clean, features, segments, kmeans, new Output(warehouse, output.retentionDays(), output.report()), guard,
         clv, run);
   }
 
@@ -532,9 +532,11 @@ public record SegmentsConfig(
    */
   public record Output(
       @JsonProperty("warehouse") String warehouse,
-      @JsonProperty("retention-days") Integer retentionDays) {
+      @JsonProperty("retention-days") Integer retentionDays,
+      @JsonProperty("report") Boolean report) {
     public Output {
       warehouse = warehouse == null ? "./warehouse" : warehouse;
+      report = report == null ? Boolean.TRUE : report;
       retentionDays = retentionDays == null ? 7 : retentionDays;
       // Delta refuses to vacuum inside a week unless its safety check is switched off; we keep it on.
       if (retentionDays < 7) {

@@ -54,6 +54,7 @@ import dev.segments.segment.KMeansSegments;
 import dev.segments.segment.RuleFamilies;
 import dev.segments.compare.Transitions;
 import dev.segments.io.WarehouseLock;
+import dev.segments.report.Report;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Optional;
@@ -108,7 +109,8 @@ public final class SegmentationJob {
       Comparison.Result comparison,
       Double top20RevenueShare,
       KMeansSegments.Result kmeans,
-      String warehouse) {
+      String warehouse,
+      String report) {
     public boolean skipped() {
       return "skipped".equals(run.status());
     }
@@ -506,7 +508,18 @@ public final class SegmentationJob {
       timer.time("publish", () -> keepPublished(warehouse, nowPublished.values()));
     }
     timer.log("publish", "run " + runId + " published as of " + asOf);
-    return new Outcome(record, comparison, pareto.top20Share(), kmeans, warehouse.location());
+    String report = null;
+    if (cfg.output().report()) {
+      // The tables are the product and are published by now; a report that cannot be written is
+      // said loudly, and `segments report` writes it again, but it does not fail the run.
+      try {
+        report = timer.time("report", () -> Report.write(warehouse, record));
+        timer.log("report", report);
+      } catch (RuntimeException e) {
+        LOG.warn("The report could not be written ({}); `segments report --warehouse {}` writes it again", e.toString(), warehouse.location());
+      }
+    }
+    return new Outcome(record, comparison, pareto.top20Share(), kmeans, warehouse.location(), report);
   }
 
   /** A killed run's leftovers: unpublished per-date rows, and cumulative tables past their trusted version. */
@@ -569,7 +582,7 @@ public final class SegmentationJob {
             done.maxEventDate(), configHash, null, why, null);
     RunLog.append(spark, warehouse, skipped);
     LOG.info("skipped: {}", why);
-    return Optional.of(new Outcome(skipped, null, null, null, warehouse.location()));
+    return Optional.of(new Outcome(skipped, null, null, null, warehouse.location(), null));
   }
 
   /** The loaded files by stamp (path, size, modification time), at the trusted version of batches. */

@@ -26,6 +26,8 @@ class DegenerateDataTest {
     CliRun run = CliRun.of("run", "--config", cfg.toString(), "--warehouse", warehouse.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("k-means     skipped: ");
+    // The report is written for such a date too (a failed report would only be a warning).
+    assertThat(run.out()).contains("  report      " + warehouse.resolve("_reports"));
     return warehouse;
   }
 

@@ -8,6 +8,8 @@ import dev.segments.TableDump;
 import dev.segments.TestSpark;
 import dev.segments.io.Tables;
 import dev.segments.io.Warehouse;
+import dev.segments.report.HeadlessChromium;
+import dev.segments.report.ReportCharts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,25 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NightlyRunsTest {
   static final String HEADER = SmallJob.HEADER;
 
-  static final String DAY1 =
-      String.join(
-          "\n",
-          HEADER,
-          "1,A,2,2024-03-01 09:00,5.00,c1",
-          "1,B,1,2024-03-01 09:00,3.00,c1",
-          "2,A,1,2024-03-01 10:00,100,c2",
-          "3,C,3,2024-03-01 12:00,1.00,c3",
-          "",
-          "");
-  static final String DAY2 =
-      String.join(
-          "\n",
-          HEADER,
-          "4,B,1,2024-03-02 10:00,20.00,c1",
-          "C5,C,-1,2024-03-02 12:00,1.00,c3",
-          "6,A,4,2024-03-02 12:00,7.00,c4",
-          "7,A,1,2024-03-02 12:00,7.00,",
-          "");
+  static final String DAY1 = SmallJob.DAY1;
+  static final String DAY2 = SmallJob.DAY2;
   /** A line of day 1 delivered late, and a new order of c2 the same day. */
   static final String LATE =
       String.join(
@@ -169,6 +154,16 @@ class NightlyRunsTest {
     assertThat(moves.stream().filter(r -> r.<String>getAs("from_label").equals("(new)"))
         .mapToLong(r -> r.<Long>getAs("customers")).sum()).isEqualTo(1);
     assertThat(moves).allMatch(r -> String.valueOf((Object) r.getAs("previous_as_of")).equals("2024-03-01"));
+    // The report of the second date draws them: each transition chart counts every customer once.
+    CliRun report = ok(CliRun.of("report", "--warehouse", wh.toString(), "--as-of", "2024-03-02"));
+    Path html = Path.of(report.out().strip().substring("segments: report ".length()));
+    com.fasterxml.jackson.databind.JsonNode charts = ReportCharts.of(html);
+    for (String family : List.of("rfm_segment", "value_tier", "cluster_name")) {
+      assertThat(ReportCharts.heatmapTotal(charts.get("transitions-" + family))).as(family).isEqualTo(4);
+    }
+    HeadlessChromium.Page page = HeadlessChromium.open(html, Path.of("target", "report-screenshots", "transitions.png"));
+    assertThat(page.errors()).as(page.dom()).isZero();
+    assertThat(page.rendered()).isEqualTo(page.charts()).isGreaterThanOrEqualTo(3);
 
     // Time travel through the sql command: the version the first run recorded is the first date alone.
     long firstVersion =

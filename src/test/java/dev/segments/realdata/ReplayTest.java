@@ -55,6 +55,8 @@ class ReplayTest {
                 // The CDNOW tests cover CLV; here it would only add a fit per run.
                 "clv:",
                 "  enabled: false",
+                "output:",
+                "  report: false",
                 ""));
     Path work = dir.resolve("replay");
     ByteArrayOutputStream out = new ByteArrayOutputStream();

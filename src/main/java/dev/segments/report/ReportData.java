@@ -1,0 +1,108 @@
+package dev.segments.report;
+
+import static dev.segments.Columns.AS_OF;
+import static dev.segments.Columns.CUSTOMERS;
+import static dev.segments.Columns.F_SCORE;
+import static dev.segments.Columns.MONETARY;
+import static dev.segments.Columns.REASON;
+import static dev.segments.Columns.RUN_ID;
+import static dev.segments.Columns.R_SCORE;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.segments.SegmentsException;
+import dev.segments.io.RunLog;
+import dev.segments.io.RunRecord;
+import dev.segments.io.Tables;
+import dev.segments.io.Warehouse;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What the report shows, read from the published tables of one date. Every list is an aggregate of a
+ * few dozen rows at most (segments, score cells, percentiles, clusters): nothing per customer reaches
+ * the driver.
+ */
+public record ReportData(
+    RunRecord run,
+    List<Row> summary,
+    List<Row> rfGrid,
+    List<Row> pareto,
+    List<Row> profiles,
+    List<Row> selection,
+    List<Row> comparison,
+    List<Row> transitions,
+    List<Row> quarantineReasons) {
+
+  /** The published run of a date, or of the latest published date when none is given. */
+  public static RunRecord publishedRun(Warehouse warehouse, LocalDate asOf) {
+    Map<LocalDate, RunRecord> published = RunLog.published(RunLog.history(warehouse.spark(), warehouse));
+    if (published.isEmpty()) {
+      throw SegmentsException.noInput("No published run in " + warehouse.location());
+    }
+    if (asOf == null) {
+      return published.values().stream().max(Comparator.comparing(RunRecord::asOf)).orElseThrow();
+    }
+    RunRecord run = published.get(asOf);
+    if (run == null) {
+      throw SegmentsException.noInput(
+          "No published run as of " + asOf + " in " + warehouse.location() + " (published: "
+              + published.keySet().stream().sorted().map(LocalDate::toString).toList() + ")");
+    }
+    return run;
+  }
+
+  public static ReportData load(Warehouse warehouse, RunRecord run) {
+    return new ReportData(
+        run,
+        rows(warehouse, run, Tables.SEGMENT_SUMMARY, "family", "label"),
+        rfGrid(warehouse, run),
+        rows(warehouse, run, Tables.PARETO_CURVE, "top_percent"),
+        rows(warehouse, run, Tables.CLUSTER_PROFILES, "cluster_id"),
+        rows(warehouse, run, Tables.KMEANS_SELECTION, "k"),
+        rows(warehouse, run, Tables.SEGMENT_COMPARISON, "family", "label", "cluster_id"),
+        rows(warehouse, run, Tables.SEGMENT_TRANSITIONS, "family", "from_label", "to_label"),
+        quarantineReasons(warehouse, run));
+  }
+
+  private static Dataset<Row> slice(Warehouse warehouse, RunRecord run, String table) {
+    return warehouse
+        .read(table)
+        .where(col(AS_OF).equalTo(lit(java.sql.Date.valueOf(run.asOf()))).and(col(RUN_ID).equalTo(lit(run.runId()))));
+  }
+
+  private static List<Row> rows(Warehouse warehouse, RunRecord run, String table, String... order) {
+    if (!warehouse.exists(table)) {
+      return List.of();
+    }
+    return slice(warehouse, run, table).orderBy(java.util.Arrays.stream(order).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
+        .collectAsList();
+  }
+
+  /** Customers and mean monetary in each of the 25 recency × frequency score cells. */
+  private static List<Row> rfGrid(Warehouse warehouse, RunRecord run) {
+    return slice(warehouse, run, Tables.CUSTOMER_FEATURES)
+        .where(col(R_SCORE).isNotNull().and(col(F_SCORE).isNotNull()))
+        .groupBy(col(R_SCORE), col(F_SCORE))
+        .agg(count(lit(1)).as(CUSTOMERS), avg(col(MONETARY).cast("double")).as("mean_monetary"))
+        .orderBy(col(R_SCORE), col(F_SCORE))
+        .collectAsList();
+  }
+
+  private static List<Row> quarantineReasons(Warehouse warehouse, RunRecord run) {
+    if (!warehouse.exists(Tables.QUARANTINE)) {
+      return List.of();
+    }
+    return slice(warehouse, run, Tables.QUARANTINE)
+        .groupBy(col(REASON))
+        .agg(count(lit(1)).as("rows"))
+        .orderBy(col("rows").desc(), col(REASON))
+        .collectAsList();
+  }
+}
