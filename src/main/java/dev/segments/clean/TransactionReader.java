@@ -240,7 +240,16 @@ public final class TransactionReader {
   private static List<FileStatus> listFiles(Configuration hadoop, String location) {
     try {
       Path path = new Path(location);
-      FileSystem fs = path.getFileSystem(hadoop);
+      FileSystem fs;
+      try {
+        fs = path.getFileSystem(hadoop);
+      } catch (RuntimeException e) {
+        // Hadoop names the missing class of a scheme it has no implementation for (s3a without
+        // hadoop-aws, say) in an unchecked exception: a deployment problem, said in one line.
+        throw SegmentsException.usage(
+            "No file system for " + path.toUri().getScheme() + ":// paths on the classpath (" + e.getMessage()
+                + "); add its Hadoop connector (spark-submit --packages) to read " + location);
+      }
       FileStatus[] matches = fs.globStatus(path);
       if (matches == null || matches.length == 0) {
         throw SegmentsException.noInput("Input not found: " + location);

@@ -2,6 +2,7 @@ package dev.segments.cli;
 
 import dev.segments.Columns;
 import dev.segments.ExitCode;
+import dev.segments.Redact;
 import dev.segments.compare.Comparison;
 import dev.segments.SegmentsException;
 import dev.segments.config.ConfigLoader;
@@ -48,7 +49,8 @@ public final class Main {
           "  report   --warehouse DIR [--as-of YYYY-MM-DD]    write a date's HTML report again (latest date by default)",
           "  serve-sql --warehouse DIR [--port 8080] [--bind 127.0.0.1] [--auth-config FILE] [--java-home DIR]",
           "                                                 Trino over the tables for BI tools (JDBC), until stopped",
-          "  maintain --warehouse DIR [--retention-days N]      compact and vacuum every table",
+          "  maintain --warehouse DIR [--retention-days N] [--quarantine-retention-days N]",
+          "                                                 compact and vacuum every table, expire quarantined rows",
           "  forget   --warehouse DIR --customer ID            remove a customer from every table",
           "  replay   --config FILE --days N --work DIR        replay the input's last N days as nightly runs",
           "  generate --rows N --customers M --seed S --out DIR",
@@ -78,27 +80,29 @@ public final class Main {
     try {
       return main.dispatch(Arrays.asList(args));
     } catch (SegmentsException e) {
-      err.println("segments: " + e.getMessage());
+      err.println("segments: " + Redact.secrets(e.getMessage()));
       return e.exitCode().code();
     } catch (Exception | Error e) {
       // Spark throws AnalysisException (a checked exception) without declaring it: a query that
       // names a missing table or column is the user's error, not ours.
       if (e instanceof AnalysisException) {
-        err.println("segments: " + firstLine(e.getMessage()));
+        err.println("segments: " + Redact.secrets(firstLine(e.getMessage())));
         return ExitCode.USAGE.code();
       }
       SegmentsException unreadable = inputFailure(e);
       if (unreadable != null) {
-        err.println("segments: " + unreadable.getMessage());
+        err.println("segments: " + Redact.secrets(unreadable.getMessage()));
         return unreadable.exitCode().code();
       }
       String invariant = invariantFailure(e);
       if (invariant != null) {
-        err.println("segments: a table invariant would break, so the run was not published (a bug: please report it): " + invariant);
+        err.println("segments: a table invariant would break, so the run was not published (a bug: please report it): " + Redact.secrets(invariant));
         return ExitCode.UNEXPECTED.code();
       }
-      err.println("segments: unexpected error: " + e);
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      err.println("segments: unexpected error: " + Redact.secrets(String.valueOf(e)));
+      err.print(Redact.secrets(trace.toString()));
       return ExitCode.UNEXPECTED.code();
     }
   }
@@ -166,7 +170,8 @@ public final class Main {
       case "report" -> report(CliArgs.parse(command, rest, Set.of("warehouse", "as-of"), Set.of()));
       case "serve-sql" ->
           serveSql(CliArgs.parse(command, rest, Set.of("warehouse", "port", "bind", "auth-config", "java-home", "cache"), Set.of()));
-      case "maintain" -> maintain(CliArgs.parse(command, rest, Set.of("warehouse", "retention-days"), Set.of()));
+      case "maintain" ->
+          maintain(CliArgs.parse(command, rest, Set.of("warehouse", "retention-days", "quarantine-retention-days"), Set.of()));
       case "forget" -> forget(CliArgs.parse(command, rest, Set.of("warehouse", "customer"), Set.of()));
       case "replay" -> replay(CliArgs.parse(command, rest, Set.of("config", "days", "work"), Set.of()));
       case "sql" -> sql(CliArgs.parse(command, rest, Set.of("warehouse", "format"), Set.of()));
@@ -297,7 +302,11 @@ public final class Main {
     if (days < 7) {
       throw SegmentsException.usage("Invalid --retention-days: " + days + " (at least 7)");
     }
-    Housekeeping.Report report = Housekeeping.maintain(warehouse.spark(), warehouse, days);
+    Integer quarantineDays =
+        args.option("quarantine-retention-days") == null
+            ? null
+            : (int) Math.min(36_500, positiveLong("--quarantine-retention-days", args.option("quarantine-retention-days")));
+    Housekeeping.Report report = Housekeeping.maintain(warehouse.spark(), warehouse, days, quarantineDays);
     out.println("segments: " + report.run().runId() + " " + report.run().message());
     report.rowsByTable().forEach((table, files) -> out.printf("  %-22s %,d files removed%n", table, files));
     return ExitCode.OK.code();
@@ -375,9 +384,9 @@ public final class Main {
     } else {
       out.println("  k-means     " + kmeans.status());
     }
-    out.println("  tables      " + outcome.warehouse() + " (" + String.join(", ", Tables.ALWAYS) + ")");
+    out.println("  tables      " + Redact.secrets(outcome.warehouse()) + " (" + String.join(", ", Tables.ALWAYS) + ")");
     if (outcome.report() != null) {
-      out.println("  report      " + outcome.report());
+      out.println("  report      " + Redact.secrets(outcome.report()));
     }
   }
 

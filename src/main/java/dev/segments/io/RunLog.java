@@ -2,6 +2,8 @@ package dev.segments.io;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.segments.Redact;
+import dev.segments.SegmentsException;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -53,7 +55,16 @@ public final class RunLog {
           .add("config_hash", DataTypes.StringType, true)
           .add("warnings", DataTypes.StringType, true)
           .add("message", DataTypes.StringType, true)
-          .add("input_columns", DataTypes.createArrayType(DataTypes.StringType, false), true);
+          .add("input_columns", DataTypes.createArrayType(DataTypes.StringType, false), true)
+          .add("output_schema", DataTypes.IntegerType, true);
+
+  /**
+   * The version of the output tables' columns this release writes, recorded on every runs row. A
+   * release that changes a table's columns raises it and migrates the tables deliberately at its
+   * first run; a release meeting a warehouse written at a higher version refuses to touch it.
+   * Runs rows from before the column existed are version 1.
+   */
+  public static final int OUTPUT_SCHEMA = 1;
 
   private RunLog() {}
 
@@ -78,6 +89,13 @@ public final class RunLog {
     }
     List<RunRecord> runs = new ArrayList<>();
     for (Row r : warehouse.read(Tables.RUNS).orderBy(col("finished_at"), col("run_id")).collectAsList()) {
+      int schema = outputSchema(r);
+      if (schema > OUTPUT_SCHEMA) {
+        throw SegmentsException.usage(
+            "The warehouse " + warehouse.location() + " was written by a newer release of segments (output schema "
+                + schema + "; this release reads and writes " + OUTPUT_SCHEMA + "): run that release or a later one,"
+                + " or use another output.warehouse");
+      }
       runs.add(fromRow(r));
     }
     return runs;
@@ -111,7 +129,7 @@ public final class RunLog {
             Timestamp.from(run.startedAt()),
             Timestamp.from(run.finishedAt()),
             run.mode(),
-            run.input(),
+            Redact.secrets(run.input()),
             run.batchId(),
             run.batchesAdded(),
             run.batchesSkipped(),
@@ -130,9 +148,10 @@ public final class RunLog {
             run.stateThrough() == null ? null : Date.valueOf(run.stateThrough()),
             run.maxEventDate() == null ? null : Date.valueOf(run.maxEventDate()),
             run.configHash(),
-            run.warnings(),
-            run.message(),
-            run.inputColumns() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(run.inputColumns()).toSeq());
+            Redact.secrets(run.warnings()),
+            Redact.secrets(run.message()),
+            run.inputColumns() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(run.inputColumns()).toSeq(),
+            OUTPUT_SCHEMA);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 
@@ -169,6 +188,11 @@ public final class RunLog {
         java.util.Arrays.asList(r.schema().fieldNames()).contains("input_columns") && !r.isNullAt(r.fieldIndex("input_columns"))
             ? r.getList(r.fieldIndex("input_columns"))
             : null);
+  }
+
+  private static int outputSchema(Row r) {
+    boolean recorded = java.util.Arrays.asList(r.schema().fieldNames()).contains("output_schema");
+    return recorded && !r.isNullAt(r.fieldIndex("output_schema")) ? r.getInt(r.fieldIndex("output_schema")) : 1;
   }
 
   private static LocalDate date(Row r, String name) {

@@ -11,6 +11,8 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
   private SparkSessions() {}
 
+  private static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+
   /**
    * A session for the job. Under spark-submit the master and resources come from the submitter; run
    * directly, it is local Spark on every core with the UI off and the catalog kept under {@code
@@ -28,6 +30,9 @@ public final class SparkSessions {
           // Delta rebuilds a table's state with this many tasks before each overwrite; its default
           // (50) suits big logs on clusters and costs seconds per table on one machine.
           .set("spark.databricks.delta.snapshotPartitions", String.valueOf(localShufflePartitions()))
+          // VACUUM lists a table's folders with this many tasks (default 10,000): minutes of empty
+          // tasks per table on one machine.
+          .set(LISTING_PARALLELISM, String.valueOf(localShufflePartitions()))
           .set("spark.sql.warehouse.dir", scratch.resolve("spark-catalog").toUri().toString());
     }
     return build(conf.setAppName(appName));
@@ -45,7 +50,8 @@ public final class SparkSessions {
             .set("spark.sql.shuffle.partitions", "2")
             .set("spark.default.parallelism", "2")
             .set("spark.sql.warehouse.dir", scratch.resolve("spark-catalog").toUri().toString())
-            .set("spark.databricks.delta.snapshotPartitions", "2");
+            .set("spark.databricks.delta.snapshotPartitions", "2")
+            .set(LISTING_PARALLELISM, "2");
     return build(conf);
   }
 

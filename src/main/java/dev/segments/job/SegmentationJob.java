@@ -141,8 +141,10 @@ public final class SegmentationJob {
       CrashPoints.arm(spark);
       StageTimer timer = new StageTimer(spark);
       Progress progress = new Progress();
+      // Read before anything is recorded: a warehouse of a newer release is refused untouched.
+      List<RunRecord> history = RunLog.history(spark, warehouse);
       try {
-        return execute(spark, cfg, configHash, options, runId, started, warehouse, timer, progress);
+        return execute(spark, cfg, configHash, options, runId, started, warehouse, timer, progress, history);
       } catch (RuntimeException e) {
         recordFailure(spark, warehouse, runId, started, cfg, configHash, timer, progress, e);
         throw e;
@@ -185,9 +187,9 @@ public final class SegmentationJob {
       Instant started,
       Warehouse warehouse,
       StageTimer timer,
-      Progress progress) {
+      Progress progress,
+      List<RunRecord> history) {
     boolean incremental = cfg.input().mode() == SegmentsConfig.InputMode.INCREMENTAL;
-    List<RunRecord> history = RunLog.history(spark, warehouse);
     Map<LocalDate, RunRecord> published = RunLog.published(history);
     Optional<RunRecord> lastTransactions = RunLog.lastWriterOf(history, Tables.TRANSACTIONS);
     if (lastTransactions.isPresent()
@@ -516,7 +518,8 @@ public final class SegmentationJob {
         report = timer.time("report", () -> Report.write(warehouse, record));
         timer.log("report", report);
       } catch (RuntimeException e) {
-        LOG.warn("The report could not be written ({}); `segments report --warehouse {}` writes it again", e.toString(), warehouse.location());
+        LOG.warn("The report could not be written ({}); `segments report --warehouse {}` writes it again",
+            dev.segments.Redact.secrets(e.toString()), dev.segments.Redact.secrets(warehouse.location()));
       }
     }
     return new Outcome(record, comparison, pareto.top20Share(), kmeans, warehouse.location(), report);

@@ -36,6 +36,20 @@ class BadInputTest {
         "Unknown config key: kmeans.kay (known here: algorithm, enabled, features, k, k-max, k-min, max-iter, refit-every-days, seed, selection-sample)");
   }
 
+  /** Credentials never belong in the config; one smuggled into a path's URI is never printed. */
+  @Test
+  void credentialsInAPathAreNotPrinted() throws IOException {
+    String path = "s3a://AKIAEXAMPLEKEY:topsecretvalue@some-bucket/sales/2024.csv";
+    Path cfg = Files.writeString(dir.resolve("job.yaml"), EndToEndTest.config(dir.resolve("in.csv"), 0.2));
+    CliRun run =
+        CliRun.of("run", "--config", cfg.toString(), "--input", path, "--warehouse", dir.resolve("wh").toString());
+    // No S3 connector on this classpath: a one-line deployment error, with the path masked.
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err() + run.out()).doesNotContain("topsecretvalue").doesNotContain("AKIAEXAMPLEKEY");
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).startsWith("segments: No file system for s3a:// paths").endsWith("to read s3a://***@some-bucket/sales/2024.csv\n");
+  }
+
   @Test
   void missingInputPath() throws IOException {
     Path missing = dir.resolve("nowhere.csv");

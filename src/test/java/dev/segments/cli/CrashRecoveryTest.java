@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.segments.SmallJob;
 import dev.segments.TableDump;
+import dev.segments.TestFiles;
 import dev.segments.TestSpark;
 import dev.segments.io.Tables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,7 @@ class CrashRecoveryTest {
     Path in1 = input("in1", false);
     firstDay = dir.resolve("first-day");
     run(config(in1), firstDay, "2024-03-01");
-    reference = copy(firstDay, dir.resolve("reference"));
+    reference = TestFiles.copyTree(firstDay, dir.resolve("reference"));
     secondDay = config(input("in2", true));
     run(secondDay, reference, "2024-03-02");
   }
@@ -70,7 +69,7 @@ class CrashRecoveryTest {
   @Test
   void aKilledRunChangesNothingPublishedAndTheNextRunRepairs() throws Exception {
     String point = "during-write:" + Tables.STATE_DAYS;
-    Path warehouse = copy(firstDay, dir.resolve("crashed"));
+    Path warehouse = TestFiles.copyTree(firstDay, dir.resolve("crashed"));
     List<String> publishedBefore = published(warehouse);
     Path cfg = secondDay;
 
@@ -122,19 +121,5 @@ class CrashRecoveryTest {
     }
     out.sort(String::compareTo);
     return out;
-  }
-
-  private static Path copy(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.sorted(Comparator.naturalOrder()).toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-    return to;
   }
 }

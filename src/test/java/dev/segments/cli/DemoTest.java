@@ -143,6 +143,19 @@ class DemoTest {
     for (String table : names) {
       spark.read().format("delta").load(warehouse.resolve(table).toString()).createOrReplaceTempView(table);
     }
+    try {
+      runNotebookQueries(spark, code);
+    } finally {
+      // The test JVM's one session outlives this class: its views must not shadow other tests' tables.
+      names.forEach(spark.catalog()::dropTempView);
+      spark.catalog().dropTempView("published");
+    }
+
+    // spark-defaults.conf and the Jupyter kernel carry the session factory's Delta settings.
+    checkNotebookSettings(spark, conf);
+  }
+
+  private static void runNotebookQueries(org.apache.spark.sql.SparkSession spark, List<String> code) {
     List<String> queries = new ArrayList<>();
     for (String cell : code) {
       Pattern.compile("q\\(\"\"\"(.*?)\"\"\"", Pattern.DOTALL).matcher(cell).results().forEach(m -> queries.add(m.group(1)));
@@ -162,8 +175,9 @@ class DemoTest {
     // The ARI the notebook shows is the comparison table's, family by family.
     String agreement = queries.stream().filter(q -> q.contains("family_ari")).findFirst().orElseThrow();
     assertThat(spark.sql(agreement).collectAsList()).hasSize(RuleFamilies.FAMILIES.size());
+  }
 
-    // spark-defaults.conf and the Jupyter kernel carry the session factory's Delta settings.
+  private static void checkNotebookSettings(org.apache.spark.sql.SparkSession spark, Path conf) throws java.io.IOException {
     Map<String, String> defaults = new java.util.LinkedHashMap<>();
     for (String line : Files.readAllLines(conf.resolve("spark-defaults.conf"))) {
       if (!line.isBlank() && !line.startsWith("#")) {

@@ -197,6 +197,41 @@ class HardeningTest {
     return edges;
   }
 
+  /**
+   * Case 3: a table's columns change only deliberately. An append with a column the table lacks is
+   * refused by Delta (no schema merge on the job's tables), and a warehouse a newer release wrote
+   * (a higher output schema in runs) is refused whole, by a run and by maintain, before any write.
+   */
+  @Test
+  void case3OutputSchemaChangesNeverHappenByAccidentAndANewerWarehouseIsRefused() throws IOException {
+    Path warehouse = dev.segments.TestFiles.copyTree(edgesWarehouse(), dir.resolve("newer"));
+    var spark = TestSpark.spark();
+    String segments = warehouse.resolve(dev.segments.io.Tables.CUSTOMER_SEGMENTS).toString();
+    long before = new dev.segments.io.Warehouse(spark, warehouse.toString()).version(dev.segments.io.Tables.CUSTOMER_SEGMENTS);
+    org.apache.spark.sql.Dataset<Row> widened =
+        spark.read().format("delta").load(segments).withColumn("surprise", org.apache.spark.sql.functions.lit(1));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new dev.segments.io.Warehouse(spark, warehouse.toString()).appendRun(dev.segments.io.Tables.CUSTOMER_SEGMENTS, widened))
+        .hasMessageContaining("schema mismatch");
+    assertThat(new dev.segments.io.Warehouse(spark, warehouse.toString()).version(dev.segments.io.Tables.CUSTOMER_SEGMENTS)).isEqualTo(before);
+
+    String runs = warehouse.resolve(dev.segments.io.Tables.RUNS).toString();
+    spark.read().format("delta").load(runs).limit(1)
+        .withColumn("run_id", org.apache.spark.sql.functions.lit("run-of-a-newer-release"))
+        .withColumn("output_schema", org.apache.spark.sql.functions.lit(dev.segments.io.RunLog.OUTPUT_SCHEMA + 1))
+        .write().format("delta").mode("append").save(runs);
+    Map<String, Long> versions = NightlyRunsTest.versions(warehouse);
+    CliRun refused =
+        CliRun.of("run", "--config", edgesWarehouse().getParent().resolve("job.yaml").toString(), "--warehouse", warehouse.toString(),
+            "--as-of", "2024-04-01");
+    assertOneLine(refused, 2);
+    assertThat(refused.err())
+        .startsWith("segments: The warehouse ")
+        .contains("was written by a newer release of segments (output schema " + (dev.segments.io.RunLog.OUTPUT_SCHEMA + 1));
+    assertOneLine(CliRun.of("maintain", "--warehouse", warehouse.toString()), 2);
+    assertThat(NightlyRunsTest.versions(warehouse)).isEqualTo(versions);
+  }
+
   @Test
   void case6MoneySumsAreExactAndARefundLargerThanThePurchasesStaysNegative() throws IOException {
     Path warehouse = edgesWarehouse();

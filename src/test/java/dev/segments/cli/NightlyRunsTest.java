@@ -245,6 +245,13 @@ class NightlyRunsTest {
     assertThat(count(wh, Tables.CUSTOMER_FEATURES, "as_of = '2024-03-05' and customer_id = 'c2' and frequency = 3"))
         .isEqualTo(1);
 
+    // Quarantined raw rows expire: maintain deletes those dated more than N days before the latest
+    // published date (2024-03-05), here day 2's line without a customer.
+    assertThat(count(wh, Tables.QUARANTINE, "as_of < '2024-03-03'")).isEqualTo(1);
+    CliRun maintain = ok(CliRun.of("maintain", "--warehouse", wh.toString(), "--quarantine-retention-days", "2"));
+    assertThat(maintain.out()).contains("deleted 1 quarantined rows dated before 2024-03-03");
+    assertThat(count(wh, Tables.QUARANTINE, "true")).isZero();
+
     // forget removes a customer from every table of the warehouse, and records it without the id.
     assertThat(tablesMentioning(wh, "c1"))
         .contains(Tables.TRANSACTIONS, Tables.CUSTOMER_FEATURES, Tables.CUSTOMER_SEGMENTS, Tables.STATE_CUSTOMERS,

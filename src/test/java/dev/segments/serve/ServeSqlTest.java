@@ -59,12 +59,17 @@ class ServeSqlTest {
       assertThat(server.jdbcUrl()).isEqualTo("jdbc:trino://127.0.0.1:" + port + "/delta/segments");
       assertThat(server.tables()).contains("customer_segments", "segment_comparison", "runs");
       try (Connection trino = DriverManager.getConnection(server.jdbcUrl(), "analyst", null)) {
-        new dev.segments.io.Warehouse(TestSpark.spark(), warehouse.toString()).registerAll();
-        List<String> segments = trinoRows(trino, SEGMENTS);
-        assertThat(segments).hasSize(4).isEqualTo(sparkRows(SEGMENTS));
-        assertThat(segments).allMatch(r -> !r.contains("|null|null"));
-        List<String> comparison = trinoRows(trino, COMPARISON);
-        assertThat(comparison).isNotEmpty().isEqualTo(sparkRows(COMPARISON));
+        List<String> registered = new dev.segments.io.Warehouse(TestSpark.spark(), warehouse.toString()).registerAll();
+        try {
+          List<String> segments = trinoRows(trino, SEGMENTS);
+          assertThat(segments).hasSize(4).isEqualTo(sparkRows(SEGMENTS));
+          assertThat(segments).allMatch(r -> !r.contains("|null|null"));
+          List<String> comparison = trinoRows(trino, COMPARISON);
+          assertThat(comparison).isNotEmpty().isEqualTo(sparkRows(COMPARISON));
+        } finally {
+          // The shared session's catalog must not keep names pointing into this test's folder.
+          registered.forEach(t -> TestSpark.spark().sql("DROP TABLE IF EXISTS `" + t + "`"));
+        }
       }
     }
     assertThat(new ServerSocket(port).getLocalPort()).as("the port is free again: Trino stopped").isEqualTo(port);
