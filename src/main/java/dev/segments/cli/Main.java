@@ -49,8 +49,7 @@ public final class Main {
           "  report   --warehouse DIR [--as-of YYYY-MM-DD]    write a date's HTML report again (latest date by default)",
           "  serve-sql --warehouse DIR [--port 8080] [--bind 127.0.0.1] [--auth-config FILE] [--java-home DIR]",
           "                                                 Trino over the tables for BI tools (JDBC), until stopped",
-          "  maintain --warehouse DIR [--retention-days N] [--quarantine-retention-days N]",
-          "                                                 compact and vacuum every table, expire quarantined rows",
+          "  maintain --warehouse DIR [--retention-days N]      compact and vacuum every table",
           "  forget   --warehouse DIR --customer ID            remove a customer from every table",
           "  replay   --config FILE --days N --work DIR        replay the input's last N days as nightly runs",
           "  generate --rows N --customers M --seed S --out DIR",
@@ -170,8 +169,7 @@ public final class Main {
       case "report" -> report(CliArgs.parse(command, rest, Set.of("warehouse", "as-of"), Set.of()));
       case "serve-sql" ->
           serveSql(CliArgs.parse(command, rest, Set.of("warehouse", "port", "bind", "auth-config", "java-home", "cache"), Set.of()));
-      case "maintain" ->
-          maintain(CliArgs.parse(command, rest, Set.of("warehouse", "retention-days", "quarantine-retention-days"), Set.of()));
+      case "maintain" -> maintain(CliArgs.parse(command, rest, Set.of("warehouse", "retention-days"), Set.of()));
       case "forget" -> forget(CliArgs.parse(command, rest, Set.of("warehouse", "customer"), Set.of()));
       case "replay" -> replay(CliArgs.parse(command, rest, Set.of("config", "days", "work"), Set.of()));
       case "sql" -> sql(CliArgs.parse(command, rest, Set.of("warehouse", "format"), Set.of()));
@@ -302,11 +300,7 @@ public final class Main {
     if (days < 7) {
       throw SegmentsException.usage("Invalid --retention-days: " + days + " (at least 7)");
     }
-    Integer quarantineDays =
-        args.option("quarantine-retention-days") == null
-            ? null
-            : (int) Math.min(36_500, positiveLong("--quarantine-retention-days", args.option("quarantine-retention-days")));
-    Housekeeping.Report report = Housekeeping.maintain(warehouse.spark(), warehouse, days, quarantineDays);
+    Housekeeping.Report report = Housekeeping.maintain(warehouse.spark(), warehouse, days);
     out.println("segments: " + report.run().runId() + " " + report.run().message());
     report.rowsByTable().forEach((table, files) -> out.printf("  %-22s %,d files removed%n", table, files));
     return ExitCode.OK.code();

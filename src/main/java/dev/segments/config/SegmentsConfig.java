@@ -35,7 +35,7 @@ public record SegmentsConfig(
     features = features == null ? new Features(null, null) : features;
     segments = segments == null ? new Segments(null, null, null, null, null, null, null, null) : segments;
     kmeans = kmeans == null ? new KMeans(null, null, null, null, null, null, null, null, null, null) : kmeans;
-    output = output == null ? new Output(null, null, null) : output;
+    output = output == null ? new Output(null, null, null, null) : output;
     guard = guard == null ? new Guard(null, null, null) : guard;
     clv = clv == null ? ClvSettings.defaults() : clv;
     run = run == null ? new Run(null) : run;
@@ -49,7 +49,7 @@ public record SegmentsConfig(
 
   public SegmentsConfig withWarehouse(String warehouse) {
     return new SegmentsConfig(
-        input, columns, clean, features, segments, kmeans, new Output(warehouse, output.retentionDays(), output.report()), guard,
+        input, columns, clean, features, segments, kmeans, new Output(warehouse, output.retentionDays(), output.report(), output.quarantineRetentionDays()), guard,
         clv, run);
   }
 
@@ -533,8 +533,12 @@ public record SegmentsConfig(
   public record Output(
       @JsonProperty("warehouse") String warehouse,
       @JsonProperty("retention-days") Integer retentionDays,
-      @JsonProperty("report") Boolean report) {
+      @JsonProperty("report") Boolean report,
+      @JsonProperty("quarantine-retention-days") Integer quarantineRetentionDays) {
     public Output {
+      if (quarantineRetentionDays != null && quarantineRetentionDays < 1) {
+        throw invalid("output.quarantine-retention-days", quarantineRetentionDays, "at least 1 (or leave it out to keep them)");
+      }
       warehouse = warehouse == null ? "./warehouse" : warehouse;
       report = report == null ? Boolean.TRUE : report;
       retentionDays = retentionDays == null ? 7 : retentionDays;

@@ -1,6 +1,5 @@
 package dev.segments.job;
 
-import static dev.segments.Columns.AS_OF;
 import static dev.segments.Columns.CUSTOMER_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -15,11 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
@@ -40,30 +37,12 @@ public final class Housekeeping {
    * (VACUUM). Time travel keeps working for versions younger than the window.
    */
   public static Report maintain(SparkSession spark, Warehouse warehouse, int retentionDays) {
-    return maintain(spark, warehouse, retentionDays, null);
-  }
-
-  /**
-   * As {@link #maintain(SparkSession, Warehouse, int)}, first deleting quarantined rows (raw input,
-   * possibly personal data) of dates more than {@code quarantineDays} before the latest published
-   * date; VACUUM removes their files once no version inside the retention window needs them.
-   */
-  public static Report maintain(SparkSession spark, Warehouse warehouse, int retentionDays, Integer quarantineDays) {
     if (warehouse.tables().isEmpty()) {
       throw SegmentsException.noInput("No Delta tables in " + warehouse.location());
     }
     Instant started = Instant.now();
     try (WarehouseLock lock = WarehouseLock.acquire(warehouse.location(), "maintain")) {
-      List<RunRecord> history = RunLog.history(spark, warehouse); // refuses a newer release's warehouse first
-      String expired = "";
-      if (quarantineDays != null) {
-        java.util.Optional<LocalDate> latest = RunLog.published(history).keySet().stream().max(LocalDate::compareTo);
-        if (latest.isPresent()) {
-          LocalDate cutoff = latest.get().minusDays(quarantineDays);
-          long deleted = warehouse.delete(Tables.QUARANTINE, col(AS_OF).lt(lit(java.sql.Date.valueOf(cutoff))));
-          expired = String.format("; deleted %,d quarantined rows dated before %s", deleted, cutoff);
-        }
-      }
+      RunLog.history(spark, warehouse); // refuses a warehouse of a newer release before touching it
       Map<String, Long> files = new LinkedHashMap<>();
       for (String table : warehouse.tables()) {
         String ref = "delta.`" + warehouse.path(table).replace("`", "``") + "`";
@@ -75,7 +54,7 @@ public final class Housekeeping {
       }
       RunRecord record =
           record(spark, warehouse, "maintained", started,
-              "optimized and vacuumed " + files.size() + " tables, keeping " + retentionDays + " days of history" + expired);
+              "optimized and vacuumed " + files.size() + " tables, keeping " + retentionDays + " days of history");
       return new Report(record, files);
     }
   }

@@ -509,6 +509,16 @@ public final class SegmentationJob {
       nowPublished.put(asOf, record);
       timer.time("publish", () -> keepPublished(warehouse, nowPublished.values()));
     }
+    Integer keepDays = cfg.output().quarantineRetentionDays();
+    if (keepDays != null) {
+      // Quarantined rows are raw input lines (personal data, possibly): older dates expire.
+      LocalDate cutoff = asOf.minusDays(keepDays);
+      long expired =
+          timer.time("publish", () -> warehouse.delete(Tables.QUARANTINE, col(AS_OF).lt(lit(java.sql.Date.valueOf(cutoff)))));
+      if (expired > 0) {
+        LOG.info("quarantine: {} rows dated before {} deleted (output.quarantine-retention-days {})", expired, cutoff, keepDays);
+      }
+    }
     timer.log("publish", "run " + runId + " published as of " + asOf);
     String report = null;
     if (cfg.output().report()) {

@@ -205,7 +205,11 @@ class NightlyRunsTest {
   @Test
   void incrementalBatchesEqualAFullRecomputeAndForget() throws IOException {
     Path input = folder("drop", "day1.csv", DAY1);
-    Path cfg = config(input, "incremental");
+    // Quarantined raw rows are kept 2 days before the date run, then deleted.
+    Path cfg =
+        Files.writeString(
+            dir.resolve("incremental-retention.yaml"),
+            SmallJob.yaml(input, "incremental").replace("  report: false\n", "  report: false\n  quarantine-retention-days: 2\n"));
     Path wh = dir.resolve("incremental");
     ok(run(cfg, wh, "2024-03-01"));
     Files.writeString(input.resolve("day2.csv"), DAY2);
@@ -226,9 +230,13 @@ class NightlyRunsTest {
     assertThat(night.<Long>getAs("input_rows")).isZero();
     assertThat(count(wh, Tables.CUSTOMER_SEGMENTS, "as_of = '2024-03-03'")).isEqualTo(4);
 
+    // Day 2's line without a customer is still within the retention on 2024-03-03 (cut-off 03-01).
+    assertThat(count(wh, Tables.QUARANTINE, "as_of = '2024-03-02'")).isEqualTo(1);
+
     // A late line for an earlier day, and a new order.
     Files.writeString(input.resolve("day5.csv"), LATE);
     ok(run(cfg, wh, "2024-03-05"));
+    assertThat(count(wh, Tables.QUARANTINE, "true")).as("expired before 2024-03-03").isZero();
     assertThat(count(wh, Tables.TRANSACTIONS, "true")).isEqualTo(linesBefore + 2);
     // Rerunning a date without new batches is a no-op.
     Map<String, Long> before = versions(wh);
@@ -244,13 +252,6 @@ class NightlyRunsTest {
     assertThat(segmentsWithoutClusters(wh)).isEqualTo(segmentsWithoutClusters(full));
     assertThat(count(wh, Tables.CUSTOMER_FEATURES, "as_of = '2024-03-05' and customer_id = 'c2' and frequency = 3"))
         .isEqualTo(1);
-
-    // Quarantined raw rows expire: maintain deletes those dated more than N days before the latest
-    // published date (2024-03-05), here day 2's line without a customer.
-    assertThat(count(wh, Tables.QUARANTINE, "as_of < '2024-03-03'")).isEqualTo(1);
-    CliRun maintain = ok(CliRun.of("maintain", "--warehouse", wh.toString(), "--quarantine-retention-days", "2"));
-    assertThat(maintain.out()).contains("deleted 1 quarantined rows dated before 2024-03-03");
-    assertThat(count(wh, Tables.QUARANTINE, "true")).isZero();
 
     // forget removes a customer from every table of the warehouse, and records it without the id.
     assertThat(tablesMentioning(wh, "c1"))

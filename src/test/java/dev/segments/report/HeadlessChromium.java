@@ -45,6 +45,20 @@ public final class HeadlessChromium {
   public static Page open(Path html, Path screenshot) throws IOException, InterruptedException {
     Path chromium = binary();
     Path profile = Files.createTempDirectory("chromium-profile");
+    try {
+      return open(chromium, profile, html, screenshot);
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.walk(profile)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException leftBehind) {
+        // A temporary folder the OS cleans up; not the test's outcome.
+      }
+    }
+  }
+
+  private static Page open(Path chromium, Path profile, Path html, Path screenshot) throws IOException, InterruptedException {
     List<String> common =
         List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--hide-scrollbars", "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=30000");
