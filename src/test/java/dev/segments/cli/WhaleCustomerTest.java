@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class WhaleCustomerTest {
   @TempDir Path dir;
 
-  static final int WHALE_ORDERS = 20_000;
+  static final int WHALE_ORDERS = 12_000;
   static final int WHALE_LINES_PER_ORDER = 10;
-  static final int OTHERS = 2_000;
+  static final int OTHERS = 1_200;
   static final int OTHER_ORDERS = 20;
   static final int OTHER_LINES_PER_ORDER = 5;
   static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
