@@ -87,6 +87,10 @@ public final class Columns {
   public static final String T_X_WEEKS = "t_x_weeks";
   public static final String T_WEEKS = "t_weeks";
   public static final String MEAN_REPEAT_VALUE = "mean_repeat_value";
+  /** The CLV state kept between nightly runs: purchase days and their net values. */
+  public static final String PURCHASE_DAYS = "purchase_days";
+  public static final String PURCHASE_DAYS_VALUE = "purchase_days_value";
+  public static final String FIRST_DAY_VALUE = "first_day_value";
   public static final String P_ALIVE = "p_alive";
   public static final String EXPECTED_PURCHASES = "expected_purchases";
   public static final String EXPECTED_ORDER_VALUE = "expected_order_value";

@@ -44,8 +44,16 @@ public final class CustomerClv {
   public record Result(Dataset<Row> customers, ClvModel model) {}
 
   public static Result compute(ClvSettings settings, Dataset<Row> cleanLines, LocalDate asOf) {
-    Dataset<Row> inputs = ClvInputs.compute(cleanLines, asOf);
-    SparkContext sc = cleanLines.sparkSession().sparkContext();
+    return fromInputs(settings, ClvInputs.compute(cleanLines, asOf), asOf);
+  }
+
+  /** The same from a {@link ClvInputs#state} of the lines dated on or before D. */
+  public static Result fromState(ClvSettings settings, Dataset<Row> state, LocalDate asOf) {
+    return fromInputs(settings, ClvInputs.fromState(state, asOf), asOf);
+  }
+
+  private static Result fromInputs(ClvSettings settings, Dataset<Row> inputs, LocalDate asOf) {
+    SparkContext sc = inputs.sparkSession().sparkContext();
     String outerDescription = sc.getLocalProperty("spark.job.description");
     // The fit reads the inputs several times (counts, two grouped tables); the table returned is
     // lazy and reads the lines once more when it is written.

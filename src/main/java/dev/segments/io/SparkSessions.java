@@ -22,18 +22,19 @@ public final class SparkSessions {
     SparkConf conf = new SparkConf(true);
     boolean submitted = conf.contains("spark.master");
     if (!submitted) {
+      // setIfMissing: a -Dspark.* system property (SEGMENTS_JAVA_OPTS) still tunes a local run.
       conf.setMaster("local[*]")
-          .set("spark.ui.enabled", "false")
-          .set("spark.driver.host", "127.0.0.1")
-          .set("spark.driver.bindAddress", "127.0.0.1")
-          .set("spark.sql.shuffle.partitions", String.valueOf(localShufflePartitions()))
+          .setIfMissing("spark.ui.enabled", "false")
+          .setIfMissing("spark.driver.host", "127.0.0.1")
+          .setIfMissing("spark.driver.bindAddress", "127.0.0.1")
+          .setIfMissing("spark.sql.shuffle.partitions", String.valueOf(localShufflePartitions()))
           // Delta rebuilds a table's state with this many tasks before each overwrite; its default
           // (50) suits big logs on clusters and costs seconds per table on one machine.
-          .set("spark.databricks.delta.snapshotPartitions", String.valueOf(localShufflePartitions()))
+          .setIfMissing("spark.databricks.delta.snapshotPartitions", String.valueOf(localShufflePartitions()))
           // VACUUM lists a table's folders with this many tasks (default 10,000): minutes of empty
           // tasks per table on one machine.
-          .set(LISTING_PARALLELISM, String.valueOf(localShufflePartitions()))
-          .set("spark.sql.warehouse.dir", scratch.resolve("spark-catalog").toUri().toString());
+          .setIfMissing(LISTING_PARALLELISM, String.valueOf(localShufflePartitions()))
+          .setIfMissing("spark.sql.warehouse.dir", scratch.resolve("spark-catalog").toUri().toString());
     }
     return build(conf.setAppName(appName));
   }

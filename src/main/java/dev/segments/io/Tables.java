@@ -28,6 +28,8 @@ public final class Tables {
   public static final String STATE_CUSTOMERS = "state_customers";
   /** Incremental mode's per-customer day totals inside the trend windows. */
   public static final String STATE_DAYS = "state_customer_days";
+  /** Incremental mode's per-customer purchase-day sums behind the CLV inputs. */
+  public static final String STATE_CLV = "state_customer_clv";
 
   /**
    * Tables with one slice per as-of date, partitioned by (as_of, run_id): a slice counts once the
@@ -40,7 +42,7 @@ public final class Tables {
           PARETO_CURVE, CUSTOMER_CLV, CLV_MODELS);
 
   /** Tables that accumulate across dates; trusted at the version the last publishing run recorded. */
-  public static final List<String> CUMULATIVE = List.of(TRANSACTIONS, BATCHES, STATE_CUSTOMERS, STATE_DAYS);
+  public static final List<String> CUMULATIVE = List.of(TRANSACTIONS, BATCHES, STATE_CUSTOMERS, STATE_DAYS, STATE_CLV);
 
   /** Tables every run writes, in either input mode: what a reader can count on finding. */
   public static final List<String> ALWAYS =
@@ -50,7 +52,7 @@ public final class Tables {
           CUSTOMER_CLV, CLV_MODELS, RUNS);
 
   /** Tables only input.mode incremental keeps: the batches loaded and the per-customer state. */
-  public static final List<String> INCREMENTAL_ONLY = List.of(BATCHES, STATE_CUSTOMERS, STATE_DAYS);
+  public static final List<String> INCREMENTAL_ONLY = List.of(BATCHES, STATE_CUSTOMERS, STATE_DAYS, STATE_CLV);
 
   public static final List<String> ALL =
       java.util.stream.Stream.concat(ALWAYS.stream(), INCREMENTAL_ONLY.stream()).toList();

@@ -39,6 +39,7 @@ import dev.segments.clean.Cleaner;
 import dev.segments.clean.RawInput;
 import dev.segments.clean.Reconciliation;
 import dev.segments.clean.TransactionReader;
+import dev.segments.clv.ClvInputs;
 import dev.segments.config.SegmentsConfig;
 import dev.segments.compare.Comparison;
 import dev.segments.compare.Pareto;
@@ -66,6 +67,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
+import scala.collection.immutable.Seq;
 import java.util.ArrayList;
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
@@ -143,8 +145,8 @@ public final class SegmentationJob {
       Progress progress = new Progress();
       // Read before anything is recorded: a warehouse of a newer release is refused untouched.
       List<RunRecord> history = RunLog.history(spark, warehouse);
-      try {
-        return execute(spark, cfg, configHash, options, runId, started, warehouse, timer, progress, history);
+      try (TableWriter writer = new TableWriter(spark)) {
+        return execute(spark, cfg, configHash, options, runId, started, warehouse, timer, progress, history, writer);
       } catch (RuntimeException e) {
         recordFailure(spark, warehouse, runId, started, cfg, configHash, timer, progress, e);
         throw e;
@@ -188,7 +190,8 @@ public final class SegmentationJob {
       Warehouse warehouse,
       StageTimer timer,
       Progress progress,
-      List<RunRecord> history) {
+      List<RunRecord> history,
+      TableWriter writer) {
     boolean incremental = cfg.input().mode() == SegmentsConfig.InputMode.INCREMENTAL;
     Map<LocalDate, RunRecord> published = RunLog.published(history);
     Optional<RunRecord> lastTransactions = RunLog.lastWriterOf(history, Tables.TRANSACTIONS);
@@ -279,29 +282,43 @@ public final class SegmentationJob {
 
     // Per-customer state: recomputed from all lines, or the stored state with the new lines folded in.
     LocalDate stateThrough = stateRun.map(RunRecord::stateThrough).orElse(null);
-    boolean folds = incremental && stateThrough != null && !asOf.isBefore(stateThrough);
+    // A warehouse written before the CLV state existed has none to fold: its next run rebuilds.
+    boolean folds =
+        incremental
+            && stateThrough != null
+            && !asOf.isBefore(stateThrough)
+            && stateRun.get().tableVersions().containsKey(Tables.STATE_CLV);
     boolean savesState = incremental && (stateThrough == null || folds);
     Dataset<Row> state;
     Dataset<Row> days;
+    Dataset<Row> clvState;
     if (folds) {
-      long v = stateRun.get().tableVersions().get(Tables.STATE_CUSTOMERS);
-      long dv = stateRun.get().tableVersions().get(Tables.STATE_DAYS);
-      Dataset<Row>[] folded =
-          fold(
-              warehouse.readVersion(Tables.STATE_CUSTOMERS, v),
-              warehouse.readVersion(Tables.STATE_DAYS, dv),
-              lines,
-              ingest.history(),
-              stateThrough,
-              asOf,
-              cfg.features());
-      state = folded[0];
-      days = folded[1];
+      Map<String, Long> at = stateRun.get().tableVersions();
+      State folded =
+          timer.time(
+              "fold",
+              () ->
+                  fold(
+                      new State(
+                          warehouse.readVersion(Tables.STATE_CUSTOMERS, at.get(Tables.STATE_CUSTOMERS)),
+                          warehouse.readVersion(Tables.STATE_DAYS, at.get(Tables.STATE_DAYS)),
+                          warehouse.readVersion(Tables.STATE_CLV, at.get(Tables.STATE_CLV))),
+                      lines,
+                      ingest.history(),
+                      loadedThrough(history),
+                      stateThrough,
+                      asOf,
+                      cfg.features()));
+      state = folded.customers();
+      days = folded.days();
+      clvState = folded.clv();
     } else {
       Dataset<Row> upTo = everything.where(col(EVENT_DATE).leq(lit(java.sql.Date.valueOf(asOf))));
       state = CustomerFeatures.state(upTo);
       days = CustomerFeatures.days(upTo, asOf, cfg.features());
+      clvState = dev.segments.clv.ClvInputs.state(upTo);
     }
+    clvState = clvState.persist(StorageLevel.MEMORY_AND_DISK());
     state = state.persist(StorageLevel.MEMORY_AND_DISK());
     days = days.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> features =
@@ -327,6 +344,13 @@ public final class SegmentationJob {
     }
     String warnings =
         joinWarnings(newColumns(published, ingest.columns()), guard(cfg.guard(), published, asOf, counts, scoredCustomers));
+    // Every check that fails a run before any write has passed: the lines' table is written now,
+    // beside the stages below.
+    if (!incremental) {
+      writer.start(new TableWriter.Write(Tables.TRANSACTIONS, () -> warehouse.overwrite(Tables.TRANSACTIONS, lines)));
+    } else if (!ingest.added().isEmpty()) {
+      writer.start(new TableWriter.Write(Tables.TRANSACTIONS, () -> warehouse.append(Tables.TRANSACTIONS, lines)));
+    }
 
     Dataset<Row> scoredBase = CustomerFeatures.scored(features);
     SegmentsConfig.Segments rules = cfg.segments();
@@ -361,7 +385,8 @@ public final class SegmentationJob {
         "kmeans",
         kmeans.status()
             + (kmeans.fitted() ? String.format(", k=%d, silhouette %.3f", kmeans.k(), kmeans.silhouette()) : ""));
-    Clv clv = timer.time("clv", () -> clv(spark, cfg, everything, asOf));
+    Dataset<Row> clvInputs = clvState;
+    Clv clv = timer.time("clv", () -> clv(spark, cfg, clvInputs, asOf));
     timer.log("clv", clv.model().status());
     Dataset<Row> labelled =
         RuleFamilies.assign(scored, rules, cuts)
@@ -409,10 +434,10 @@ public final class SegmentationJob {
     Column run = lit(runId);
     Column date = lit(java.sql.Date.valueOf(asOf));
     List<String> written = new ArrayList<>();
-    List<Write> writes = new ArrayList<>();
+    List<TableWriter.Write> writes = new ArrayList<>();
     if (ingest.validated() != null) {
       writes.add(
-          new Write(
+          new TableWriter.Write(
               Tables.QUARANTINE,
               () ->
                   warehouse.appendRun(
@@ -441,22 +466,21 @@ public final class SegmentationJob {
                 : Transitions.compute(segments.limit(0), segments.limit(0), transitionFamilies(), asOf, asOf),
             runId,
             asOf));
-    if (!incremental) {
-      writes.add(new Write(Tables.TRANSACTIONS, () -> warehouse.overwrite(Tables.TRANSACTIONS, lines)));
-    } else if (!ingest.added().isEmpty()) {
-      writes.add(new Write(Tables.TRANSACTIONS, () -> warehouse.append(Tables.TRANSACTIONS, lines)));
+    if (incremental && !ingest.added().isEmpty()) {
       writes.add(
-          new Write(
+          new TableWriter.Write(
               Tables.BATCHES,
               () -> warehouse.append(Tables.BATCHES, batchRows(spark, ingest.added(), runId, asOf))));
     }
     if (savesState) {
       Dataset<Row> keptState = state;
       Dataset<Row> keptDays = days;
-      writes.add(new Write(Tables.STATE_CUSTOMERS, () -> warehouse.overwrite(Tables.STATE_CUSTOMERS, keptState)));
-      writes.add(new Write(Tables.STATE_DAYS, () -> warehouse.overwrite(Tables.STATE_DAYS, keptDays)));
+      Dataset<Row> keptClv = clvState;
+      writes.add(new TableWriter.Write(Tables.STATE_CUSTOMERS, () -> warehouse.overwrite(Tables.STATE_CUSTOMERS, keptState)));
+      writes.add(new TableWriter.Write(Tables.STATE_DAYS, () -> warehouse.overwrite(Tables.STATE_DAYS, keptDays)));
+      writes.add(new TableWriter.Write(Tables.STATE_CLV, () -> warehouse.overwrite(Tables.STATE_CLV, keptClv)));
     }
-    timer.time("write", () -> writeAll(spark, writes, written));
+    timer.time("write", () -> written.addAll(writer.awaitAll(writes)));
     timer.log("write", written.size() + " tables in " + warehouse.location());
 
     Map<String, Long> versions = new TreeMap<>();
@@ -685,18 +709,33 @@ public final class SegmentationJob {
     return new Ingest(validated, fresh, loadedLines, adjusted, added, skippedBatches, raw.columns());
   }
 
+  /** Per customer: the features' sums and dates, the day totals of the trend windows, the CLV purchase days. */
+  private record State(Dataset<Row> customers, Dataset<Row> days, Dataset<Row> clv) {}
+
   /**
-   * The stored state moved from its date to D: new lines (and lines loaded earlier but dated after
-   * the state's date) fold in exactly; customers with a line dated on or before the state's date (a
-   * late delivery) are recomputed from their whole history, since a late line can join an order
-   * the state has already counted.
+   * The latest event date of any line the transactions table holds at its trusted version: every
+   * such line was loaded by a run that succeeded, and each run records the latest date loaded so far.
    */
-  @SuppressWarnings("unchecked")
-  private static Dataset<Row>[] fold(
-      Dataset<Row> oldState,
-      Dataset<Row> oldDays,
+  static LocalDate loadedThrough(List<RunRecord> history) {
+    return history.stream()
+        .filter(r -> "succeeded".equals(r.status()) && r.maxEventDate() != null)
+        .map(RunRecord::maxEventDate)
+        .max(Comparator.naturalOrder())
+        .orElse(null);
+  }
+
+  /**
+   * The stored state moved from its date W to D: new lines (and lines loaded earlier but dated
+   * after W) fold in exactly; customers with a new line dated on or before W (a late delivery) are
+   * recomputed from their whole history, since a late line can join an order the state has already
+   * counted. A night without late lines, on a table with nothing loaded after W, reads only the
+   * state and the night's lines: its cost follows the new rows, not the history.
+   */
+  private static State fold(
+      State old,
       Dataset<Row> fresh,
       Dataset<Row> loaded,
+      LocalDate loadedThrough,
       LocalDate stateThrough,
       LocalDate asOf,
       SegmentsConfig.Features cfg) {
@@ -704,27 +743,29 @@ public final class SegmentationJob {
     Column d = lit(java.sql.Date.valueOf(asOf));
     Column after = col(EVENT_DATE).gt(w).and(col(EVENT_DATE).leq(d));
     Dataset<Row> delta = fresh.where(after);
-    if (loaded != null) {
+    if (loaded != null && loadedThrough != null && loadedThrough.isAfter(stateThrough)) {
       delta = delta.unionByName(loaded.where(after));
     }
     Dataset<Row> late = fresh.where(col(EVENT_DATE).leq(w)).select(col(CUSTOMER_ID)).distinct();
+    // A driver-side decision on the night's (cached) lines: without late lines, history is not read.
+    if (late.isEmpty()) {
+      return new State(
+          CustomerFeatures.merge(old.customers(), CustomerFeatures.state(delta)),
+          CustomerFeatures.mergeDays(old.days(), CustomerFeatures.days(delta, asOf, cfg), asOf, cfg),
+          ClvInputs.mergeLater(old.clv(), ClvInputs.state(delta)));
+    }
     Dataset<Row> allLines = loaded == null ? fresh : loaded.unionByName(fresh);
-    Dataset<Row> lateLines =
-        allLines.where(col(EVENT_DATE).leq(d)).join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_semi");
-    Dataset<Row> onTime = delta.join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_anti");
-    Dataset<Row> state =
-        CustomerFeatures.merge(
-                oldState.join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_anti"),
-                CustomerFeatures.state(onTime))
-            .unionByName(CustomerFeatures.state(lateLines));
-    Dataset<Row> days =
+    Seq<String> byCustomer = JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq();
+    Dataset<Row> lateLines = allLines.where(col(EVENT_DATE).leq(d)).join(late, byCustomer, "left_semi");
+    Dataset<Row> onTime = delta.join(late, byCustomer, "left_anti");
+    return new State(
+        CustomerFeatures.merge(old.customers().join(late, byCustomer, "left_anti"), CustomerFeatures.state(onTime))
+            .unionByName(CustomerFeatures.state(lateLines)),
         CustomerFeatures.mergeDays(
-                oldDays.join(late, JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left_anti"),
-                CustomerFeatures.days(onTime, asOf, cfg),
-                asOf,
-                cfg)
-            .unionByName(CustomerFeatures.days(lateLines, asOf, cfg));
-    return new Dataset[] {state, days};
+                old.days().join(late, byCustomer, "left_anti"), CustomerFeatures.days(onTime, asOf, cfg), asOf, cfg)
+            .unionByName(CustomerFeatures.days(lateLines, asOf, cfg)),
+        ClvInputs.mergeLater(old.clv().join(late, byCustomer, "left_anti"), ClvInputs.state(onTime))
+            .unionByName(ClvInputs.state(lateLines)));
   }
 
   /**
@@ -806,14 +847,14 @@ public final class SegmentationJob {
    * purchase days, which the incremental state does not keep, so this stage reads the history in
    * either mode (clv.enabled: false leaves it out).
    */
-  private static Clv clv(SparkSession spark, SegmentsConfig cfg, Dataset<Row> lines, LocalDate asOf) {
+  private static Clv clv(SparkSession spark, SegmentsConfig cfg, Dataset<Row> clvState, LocalDate asOf) {
     if (!cfg.clv().enabled()) {
       dev.segments.clv.ClvModel off = dev.segments.clv.ClvModel.skipped(asOf, "disabled", 0, 0);
       Dataset<Row> none =
-          dev.segments.clv.CustomerClv.compute(cfg.clv(), lines.limit(0), asOf).customers();
+          dev.segments.clv.CustomerClv.fromState(cfg.clv(), clvState.limit(0), asOf).customers();
       return new Clv(none, off);
     }
-    dev.segments.clv.CustomerClv.Result result = dev.segments.clv.CustomerClv.compute(cfg.clv(), lines, asOf);
+    dev.segments.clv.CustomerClv.Result result = dev.segments.clv.CustomerClv.fromState(cfg.clv(), clvState, asOf);
     return new Clv(result.customers().persist(StorageLevel.MEMORY_AND_DISK()), result.model());
   }
 
@@ -916,10 +957,8 @@ public final class SegmentationJob {
     return spark.createDataFrame(rows, schema);
   }
 
-  private record Write(String table, Runnable action) {}
-
-  private static Write perDate(Warehouse warehouse, String table, Dataset<Row> rows, String runId, LocalDate asOf) {
-    return new Write(
+  private static TableWriter.Write perDate(Warehouse warehouse, String table, Dataset<Row> rows, String runId, LocalDate asOf) {
+    return new TableWriter.Write(
         table,
         () -> {
           warehouse.appendRun(table, rows.withColumn(RUN_ID, lit(runId)));
@@ -929,47 +968,6 @@ public final class SegmentationJob {
         });
   }
 
-  /**
-   * Writes independent tables concurrently: each Delta commit is mostly driver-side log work, so
-   * overlapping them shortens a run without competing much for executors. The first failure wins.
-   */
-  private static void writeAll(SparkSession spark, List<Write> writes, List<String> written) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(WRITERS);
-    try {
-      List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
-      for (Write write : writes) {
-        pending.add(
-            pool.submit(
-                () -> {
-                  spark.sparkContext().setJobGroup(CrashPoints.writeGroup(write.table()), "segments: write " + write.table(), false);
-                  try {
-                    write.action().run();
-                  } finally {
-                    spark.sparkContext().clearJobGroup();
-                  }
-                  CrashPoints.at("after-write:" + write.table());
-                }));
-      }
-      for (int i = 0; i < pending.size(); i++) {
-        try {
-          pending.get(i).get();
-          written.add(writes.get(i).table());
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException runtime) {
-            throw runtime;
-          }
-          throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while writing tables", e);
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static final int WRITERS = 6;
 
   private static LocalDate later(LocalDate a, LocalDate b) {
     if (a == null) {

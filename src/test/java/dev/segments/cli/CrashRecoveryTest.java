@@ -62,13 +62,13 @@ class CrashRecoveryTest {
   }
 
   /**
-   * The last table write of the run, state_customer_days, starts only when a writer thread is free,
+   * The last table write of the run, state_customer_clv, starts only when a writer thread is free,
    * so when the kill comes during it the run has also committed other tables: one kill is both
    * "during a table write" and "between two table writes", which the test checks before repairing.
    */
   @Test
   void aKilledRunChangesNothingPublishedAndTheNextRunRepairs() throws Exception {
-    String point = "during-write:" + Tables.STATE_DAYS;
+    String point = "during-write:" + Tables.STATE_CLV;
     Path warehouse = TestFiles.copyTree(firstDay, dir.resolve("crashed"));
     List<String> publishedBefore = published(warehouse);
     Path cfg = secondDay;

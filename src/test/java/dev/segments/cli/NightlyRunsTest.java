@@ -246,7 +246,7 @@ class NightlyRunsTest {
 
     Path full = dir.resolve("full");
     ok(run(config(input, "full"), full, "2024-03-05"));
-    for (String table : List.of(Tables.CUSTOMER_FEATURES, Tables.SCORE_THRESHOLDS, Tables.PARETO_CURVE)) {
+    for (String table : List.of(Tables.CUSTOMER_FEATURES, Tables.SCORE_THRESHOLDS, Tables.PARETO_CURVE, Tables.CUSTOMER_CLV)) {
       assertThat(latest(wh, table, "2024-03-05")).as(table).isEqualTo(latest(full, table, "2024-03-05"));
     }
     assertThat(segmentsWithoutClusters(wh)).isEqualTo(segmentsWithoutClusters(full));
@@ -256,7 +256,7 @@ class NightlyRunsTest {
     // forget removes a customer from every table of the warehouse, and records it without the id.
     assertThat(tablesMentioning(wh, "c1"))
         .contains(Tables.TRANSACTIONS, Tables.CUSTOMER_FEATURES, Tables.CUSTOMER_SEGMENTS, Tables.STATE_CUSTOMERS,
-            Tables.STATE_DAYS);
+            Tables.STATE_DAYS, Tables.STATE_CLV, Tables.CUSTOMER_CLV);
     CliRun forget = CliRun.of("forget", "--warehouse", wh.toString(), "--customer", "c1");
     assertThat(forget.exitCode()).as(forget.err()).isZero();
     assertThat(tablesMentioning(wh, "c1")).isEmpty();

@@ -4,6 +4,9 @@ import static dev.segments.TestSpark.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import dev.segments.clean.Cleaner;
 import java.math.BigDecimal;
@@ -11,6 +14,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -72,6 +76,42 @@ class ClvInputsTest {
     assertThat(d.<Long>getAs("repeat_purchases")).isEqualTo(1L);
     assertThat(d.<Double>getAs("t_x_weeks")).isCloseTo(1.0, within(1e-12));
     assertThat(d.<Double>getAs("mean_repeat_value")).isCloseTo(-10.0, within(1e-12));
+  }
+
+  /**
+   * A nightly run folds the days after W into the state through W; the folded state must give the
+   * inputs the whole history gives. Customers: only before W, only after, on both sides (with a
+   * return-only day after W and a first day whose value must stay the earlier one).
+   */
+  @Test
+  void stateFoldedAcrossADateEqualsTheStateOfAllLines() {
+    Dataset<Row> lines =
+        rows(
+            LINES,
+            line("before", "2024-01-05", "10.00"),
+            line("before", "2024-02-05", "4.25"),
+            line("after", "2024-03-20", "8.00"),
+            line("after", "2024-03-20", "-1.00"),
+            line("both", "2024-01-10", "30.00"),
+            line("both", "2024-01-10", "-5.00"),
+            line("both", "2024-02-29", "12.125"),
+            line("both", "2024-03-15", "-7.00"),
+            line("both", "2024-03-30", "0.00"),
+            line("both", "2024-03-31", "9.999999"));
+    Column earlier = col("event_date").leq(lit(Date.valueOf("2024-02-29")));
+    Dataset<Row> folded =
+        ClvInputs.mergeLater(ClvInputs.state(lines.where(earlier)), ClvInputs.state(lines.where(not(earlier))));
+    Dataset<Row> whole = ClvInputs.state(lines);
+    assertThat(sorted(folded)).isEqualTo(sorted(whole)).hasSize(3);
+    assertThat(sorted(ClvInputs.fromState(folded, AS_OF))).isEqualTo(sorted(ClvInputs.compute(lines, AS_OF)));
+    Row both = whole.where(col("customer_id").equalTo("both")).first();
+    assertThat(both.<Long>getAs("purchase_days")).isEqualTo(4L);
+    assertThat(both.<BigDecimal>getAs("purchase_days_value")).isEqualByComparingTo("47.124999");
+    assertThat(both.<BigDecimal>getAs("first_day_value")).isEqualByComparingTo("25.00");
+  }
+
+  private static java.util.List<String> sorted(Dataset<Row> rows) {
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   @Test
