@@ -30,10 +30,10 @@ class WhaleCustomerTest {
   @TempDir Path dir;
 
   /**
-   * 240,000 lines in the suite; the benchmark's scale runs outside it with
+   * 120,000 lines in the suite; the benchmark's scale runs outside it with
    * {@code mvn test -Dtest=WhaleCustomerTest -Dsegments.whale.orders=200000} (4,000,000 lines).
    */
-  static final int WHALE_ORDERS = Integer.getInteger("segments.whale.orders", 12_000);
+  static final int WHALE_ORDERS = Integer.getInteger("segments.whale.orders", 6_000);
   static final int WHALE_LINES_PER_ORDER = 10;
   static final int OTHERS = WHALE_ORDERS / 10;
   /** The whale's orders are spread over at most 372,000 minutes (258 days), all before the as-of date. */
