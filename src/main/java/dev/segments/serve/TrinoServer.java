@@ -215,7 +215,9 @@ public final class TrinoServer implements AutoCloseable {
       }
       try {
         JsonNode body = JSON.readTree(http.send(info, HttpResponse.BodyHandlers.ofString()).body());
-        if (!body.path("starting").asBoolean(true)) {
+        // Started is not ready: until the node announces itself as a worker, a query that needs
+        // one fails with "No nodes available" (statements on metadata alone still succeed).
+        if (!body.path("starting").asBoolean(true) && answersQueries()) {
           return;
         }
       } catch (IOException notYet) {
@@ -233,6 +235,15 @@ public final class TrinoServer implements AutoCloseable {
     }
     close();
     throw SegmentsException.usage("Trino did not become ready in 3 minutes: " + tail(log));
+  }
+
+  private boolean answersQueries() {
+    try {
+      execute("SELECT count(*) FROM (VALUES 1, 2) AS t(x) WHERE x > 1");
+      return true;
+    } catch (SegmentsException notYet) {
+      return false;
+    }
   }
 
   private void register(Path warehouse) {
