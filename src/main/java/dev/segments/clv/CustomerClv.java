@@ -56,7 +56,7 @@ public final class CustomerClv {
     SparkContext sc = inputs.sparkSession().sparkContext();
     String outerDescription = sc.getLocalProperty("spark.job.description");
     // The fit reads the inputs several times (counts, two grouped tables); the table returned is
-    // lazy and reads the lines once more when it is written.
+    // lazy and computes them once more when it is written.
     inputs.persist(StorageLevel.MEMORY_AND_DISK());
     ClvModel model;
     try {

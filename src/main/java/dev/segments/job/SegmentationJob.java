@@ -316,9 +316,9 @@ public final class SegmentationJob {
       Dataset<Row> upTo = everything.where(col(EVENT_DATE).leq(lit(java.sql.Date.valueOf(asOf))));
       state = CustomerFeatures.state(upTo);
       days = CustomerFeatures.days(upTo, asOf, cfg.features());
-      clvState = dev.segments.clv.ClvInputs.state(upTo);
+      clvState = ClvInputs.state(upTo);
     }
-    clvState = clvState.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> purchaseDays = clvState.persist(StorageLevel.MEMORY_AND_DISK());
     state = state.persist(StorageLevel.MEMORY_AND_DISK());
     days = days.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> features =
@@ -385,8 +385,7 @@ public final class SegmentationJob {
         "kmeans",
         kmeans.status()
             + (kmeans.fitted() ? String.format(", k=%d, silhouette %.3f", kmeans.k(), kmeans.silhouette()) : ""));
-    Dataset<Row> clvInputs = clvState;
-    Clv clv = timer.time("clv", () -> clv(spark, cfg, clvInputs, asOf));
+    Clv clv = timer.time("clv", () -> clv(spark, cfg, purchaseDays, asOf));
     timer.log("clv", clv.model().status());
     Dataset<Row> labelled =
         RuleFamilies.assign(scored, rules, cuts)
@@ -475,10 +474,9 @@ public final class SegmentationJob {
     if (savesState) {
       Dataset<Row> keptState = state;
       Dataset<Row> keptDays = days;
-      Dataset<Row> keptClv = clvState;
       writes.add(new TableWriter.Write(Tables.STATE_CUSTOMERS, () -> warehouse.overwrite(Tables.STATE_CUSTOMERS, keptState)));
       writes.add(new TableWriter.Write(Tables.STATE_DAYS, () -> warehouse.overwrite(Tables.STATE_DAYS, keptDays)));
-      writes.add(new TableWriter.Write(Tables.STATE_CLV, () -> warehouse.overwrite(Tables.STATE_CLV, keptClv)));
+      writes.add(new TableWriter.Write(Tables.STATE_CLV, () -> warehouse.overwrite(Tables.STATE_CLV, purchaseDays)));
     }
     timer.time("write", () -> written.addAll(writer.awaitAll(writes)));
     timer.log("write", written.size() + " tables in " + warehouse.location());
@@ -843,9 +841,8 @@ public final class SegmentationJob {
   private record Clv(Dataset<Row> customers, dev.segments.clv.ClvModel model) {}
 
   /**
-   * Lifetime value and churn risk from every clean line up to D. The models need each customer's
-   * purchase days, which the incremental state does not keep, so this stage reads the history in
-   * either mode (clv.enabled: false leaves it out).
+   * Lifetime value and churn risk as of D from the customers' purchase days ({@link
+   * ClvInputs#state}): computed from the lines, or folded from state_customer_clv on a night.
    */
   private static Clv clv(SparkSession spark, SegmentsConfig cfg, Dataset<Row> clvState, LocalDate asOf) {
     if (!cfg.clv().enabled()) {
@@ -967,7 +964,6 @@ public final class SegmentationJob {
           }
         });
   }
-
 
   private static LocalDate later(LocalDate a, LocalDate b) {
     if (a == null) {
