@@ -63,7 +63,10 @@ public final class SparkSessions {
         // cleaning types every field with try_* functions so bad rows are quarantined, not fatal.
         .set("spark.sql.ansi.enabled", "true")
         .set("spark.sql.sources.partitionOverwriteMode", "static")
-        .set("spark.sql.adaptive.enabled", "true");
+        .set("spark.sql.adaptive.enabled", "true")
+        // A run generates more classes than Spark's default cache of 100 holds, so a second run in
+        // the same JVM (replay's nights, the tests) compiled them all again: 40% of a warm tiny run.
+        .setIfMissing("spark.sql.codegen.cache.maxEntries", "2000");
     return SparkSession.builder().config(conf).getOrCreate();
   }
 

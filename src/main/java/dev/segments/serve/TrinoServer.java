@@ -3,6 +3,7 @@ package dev.segments.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segments.SegmentsException;
+import dev.segments.io.Tables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -103,7 +104,10 @@ public final class TrinoServer implements AutoCloseable {
               "fs.native-local.enabled=true",
               "local.location=/",
               "delta.register-table-procedure.enabled=true"));
-      Files.writeString(etc.resolve("log.properties"), lines("io.trino=WARN", "io.airlift=WARN"));
+      Files.writeString(
+          etc.resolve("log.properties"),
+          // Which node the scheduler sees, for the log tail a failed query reports.
+          lines("io.trino=WARN", "io.airlift=WARN", "io.trino.metadata.DiscoveryNodeManager=INFO"));
       List<String> command = new ArrayList<>();
       command.add(java.toString());
       command.addAll(
@@ -130,6 +134,7 @@ public final class TrinoServer implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       server.awaitReady(state.resolve("server.log"));
       server.register(o.warehouse());
+      server.awaitScans();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -142,6 +147,11 @@ public final class TrinoServer implements AutoCloseable {
 
   public List<String> tables() {
     return tables;
+  }
+
+  /** The last lines of the server's log, for a message when a query fails. */
+  public String logTail() {
+    return tail(state.resolve("server.log"));
   }
 
   public boolean alive() {
@@ -243,6 +253,33 @@ public final class TrinoServer implements AutoCloseable {
       return true;
     } catch (SegmentsException notYet) {
       return false;
+    }
+  }
+
+  /**
+   * Blocks until a registered table can be scanned. The scheduler learns which nodes serve the Delta
+   * catalog from a node list it refreshes every few seconds; until its first refresh after start, a
+   * query that reads a table fails with "No nodes available" although queries without one succeed.
+   */
+  private void awaitScans() {
+    String probe = "SELECT count(*) FROM " + CATALOG + "." + SCHEMA + "." + (tables.contains(Tables.RUNS) ? Tables.RUNS : tables.get(0));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (true) {
+      try {
+        execute(probe);
+        return;
+      } catch (SegmentsException e) {
+        if (!e.getMessage().contains("No nodes available") || System.nanoTime() > deadline) {
+          close();
+          throw SegmentsException.usage("Trino cannot read the tables: " + e.getMessage() + "\n" + logTail());
+        }
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -37,7 +37,7 @@ class DeterminismTest {
         "  max-reject-rate: 0.05",
         "kmeans:",
         "  k-min: 2",
-        "  k-max: 4",
+        "  k-max: 3",
         "run:",
         "  as-of: 2024-12-31",
         "");

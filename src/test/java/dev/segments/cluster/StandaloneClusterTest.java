@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -27,20 +28,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job on a real distributed engine: a Spark standalone cluster of a master and two one-core
  * workers started by jobs/spark-cluster, the CLI submitted to it as the driver. Its tables equal
- * those of a local run of the same config, also when a worker and its executor are killed mid-run.
+ * those of a local run of the same config although a worker and its executor are killed mid-run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Path SCRIPT = ROOT.resolve("jobs/spark-cluster");
@@ -71,15 +68,9 @@ class StandaloneClusterTest {
   private Path cluster;
   private Path jar;
   private Path config;
-  private Map<String, List<String>> local;
-
-  /** The first submission, started before the local reference run and awaited by its test. */
-  private Process submitted;
-  private Path submittedErr;
 
   @BeforeAll
-  void startTheClusterAndRunLocally(@TempDir Path tempDir)
-      throws IOException, InterruptedException {
+  void startTheCluster(@TempDir Path tempDir) throws IOException, InterruptedException {
     dir = tempDir;
     require(
         Files.isDirectory(ROOT.resolve("target/classes/dev/segments")),
@@ -107,29 +98,10 @@ class StandaloneClusterTest {
     Script started = finish(starting, startErr, "start");
     assertThat(started.exitCode()).as(started.err()).isZero();
     assertThat(started.out()).contains("with 2 worker(s)");
-
-    // The first submission runs beside the local reference: its driver and executors mostly wait
-    // on each other and leave most of the two cores idle.
-    submittedErr = dir.resolve("submitted.err");
-    submitted = start(submit(dir.resolve("submitted")), submittedErr);
-
-    // The reference: the same config on the test JVM's local session (two cores, two partitions).
-    Path warehouse = dir.resolve("local");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        PrintStream o = new PrintStream(OutputStream.nullOutputStream())) {
-      code = Main.execute(runArgs(warehouse).toArray(String[]::new), o, e);
-    }
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    local = tables(warehouse);
   }
 
   @AfterAll
   void stopTheCluster() throws IOException, InterruptedException {
-    if (submitted != null) {
-      submitted.destroyForcibly().waitFor();
-    }
     if (cluster == null) {
       return;
     }
@@ -139,31 +111,21 @@ class StandaloneClusterTest {
         .contains("not running");
   }
 
+  /**
+   * One submission shows both claims: the work is distributed over both workers, and when worker 1
+   * and its executor die mid-run the driver recomputes what was lost and writes the tables of a
+   * local run of the same config.
+   */
   @Test
-  @Order(1)
-  void aRunSubmittedToTheClusterWritesTheTablesOfALocalRun()
-      throws IOException, InterruptedException {
-    Script run = finish(submitted, submittedErr, "submit");
-
-    assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("succeeded");
-    // Both workers ran an executor of the application: the work was distributed.
-    for (String worker : List.of("worker-1", "worker-2")) {
-      try (Stream<Path> apps = Files.list(cluster.resolve(worker))) {
-        assertThat(apps.map(p -> p.getFileName().toString()))
-            .as(worker)
-            .anyMatch(name -> name.startsWith("app-"));
-      }
-    }
-    assertThat(tables(dir.resolve("submitted"))).isEqualTo(local);
-  }
-
-  @Test
-  @Order(2)
-  void aRunSurvivesTheLossOfAWorkerAndItsExecutor() throws IOException, InterruptedException {
-    Path warehouse = dir.resolve("worker-lost");
-    Path err = dir.resolve("worker-lost.err");
+  void aRunOnTheClusterSurvivesTheLossOfAWorkerAndWritesTheTablesOfALocalRun()
+      throws Exception {
+    Path warehouse = dir.resolve("submitted");
+    Path err = dir.resolve("submitted.err");
     Process driver = start(submit(warehouse), err);
+    // The reference, beside the submission: the same config on the test JVM's local session (two
+    // cores, two partitions). The cluster's processes mostly wait on each other.
+    CompletableFuture<Map<String, List<String>>> local =
+        CompletableFuture.supplyAsync(() -> localRun(dir.resolve("local")));
     try {
       ProcessHandle worker =
           ProcessHandle.of(
@@ -188,14 +150,33 @@ class StandaloneClusterTest {
         Thread.sleep(100);
       }
 
-      assertThat(driver.waitFor(RUN_MINUTES, TimeUnit.MINUTES)).as("run finished").isTrue();
-      String log = Files.readString(err);
-      assertThat(driver.exitValue()).as(log).isZero();
-      assertThat(log).containsPattern("Lost (an )?executor");
+      Script run = finish(driver, err, "submit");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains("succeeded");
+      assertThat(run.err()).containsPattern("Lost (an )?executor");
     } finally {
       driver.destroyForcibly().waitFor();
     }
-    assertThat(tables(warehouse)).isEqualTo(local);
+    // Both workers ran an executor of the application: the work was distributed.
+    for (String name : List.of("worker-1", "worker-2")) {
+      try (Stream<Path> apps = Files.list(cluster.resolve(name))) {
+        assertThat(apps.map(p -> p.getFileName().toString()))
+            .as(name)
+            .anyMatch(app -> app.startsWith("app-"));
+      }
+    }
+    assertThat(tables(warehouse)).isEqualTo(local.get(RUN_MINUTES, TimeUnit.MINUTES));
+  }
+
+  private Map<String, List<String>> localRun(Path warehouse) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream o = new PrintStream(OutputStream.nullOutputStream())) {
+      code = Main.execute(runArgs(warehouse).toArray(String[]::new), o, e);
+    }
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return tables(warehouse);
   }
 
   private List<String> runArgs(Path warehouse) {

@@ -21,14 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Online Retail 2010-2011 split into daily files, the last two days replayed as nightly
- * incremental runs on top of the rest as history, against a full recompute of the last day.
+ * Online Retail 2010-2011 split into daily files, the last day replayed as a nightly incremental
+ * run on top of the rest as history, against a full recompute of that day. Nights that fold the
+ * state of earlier nights are covered on small data by NightlyRunsTest; `replay --days N` runs more.
  */
 class ReplayTest {
   @TempDir Path dir;
 
   @Test
-  void twoNightlyRunsEqualTheFullRecompute() throws IOException {
+  void aNightlyRunEqualsTheFullRecompute() throws IOException {
     Path data = TestSpark.sharedData().resolve("online_retail/online_retail_2010_2011.csv.gz");
     assertThat(data).as("../shared/data must be beside the project").exists();
     Path cfg =
@@ -64,7 +65,7 @@ class ReplayTest {
     TestSpark.spark();
     int code =
         Main.execute(
-            new String[] {"replay", "--config", cfg.toString(), "--days", "2", "--work", work.toString()},
+            new String[] {"replay", "--config", cfg.toString(), "--days", "1", "--work", work.toString()},
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
@@ -76,10 +77,10 @@ class ReplayTest {
     List<Row> runs =
         TestSpark.spark().read().format("delta").load(incremental.resolve(Tables.RUNS).toString())
             .orderBy("started_at").collectAsList();
-    // The history load and two nights, the last days of the file in order, each one new file.
-    assertThat(runs).hasSize(3).allMatch(r -> "succeeded".equals(r.getAs("status")));
-    assertThat(runs.subList(1, 3)).allMatch(r -> r.<Long>getAs("batches_added") == 1L);
-    assertThat(String.valueOf((Object) runs.get(2).getAs("as_of"))).isEqualTo("2011-12-09");
+    // The history load and one night, the last day of the file, one new file.
+    assertThat(runs).hasSize(2).allMatch(r -> "succeeded".equals(r.getAs("status")));
+    assertThat(runs.get(1).<Long>getAs("batches_added")).isEqualTo(1L);
+    assertThat(String.valueOf((Object) runs.get(1).getAs("as_of"))).isEqualTo("2011-12-09");
     // Every row of the file went through exactly one of the runs.
     assertThat(runs.stream().mapToLong(r -> r.<Long>getAs("input_rows")).sum()).isEqualTo(541_909);
 

@@ -61,10 +61,10 @@ class ServeSqlTest {
       try (Connection trino = DriverManager.getConnection(server.jdbcUrl(), "analyst", null)) {
         List<String> registered = new dev.segments.io.Warehouse(TestSpark.spark(), warehouse.toString()).registerAll();
         try {
-          List<String> segments = trinoRows(trino, SEGMENTS);
+          List<String> segments = trinoRows(trino, SEGMENTS, server);
           assertThat(segments).hasSize(4).isEqualTo(sparkRows(SEGMENTS));
           assertThat(segments).allMatch(r -> !r.contains("|null|null"));
-          List<String> comparison = trinoRows(trino, COMPARISON);
+          List<String> comparison = trinoRows(trino, COMPARISON, server);
           assertThat(comparison).isNotEmpty().isEqualTo(sparkRows(COMPARISON));
         } finally {
           // The shared session's catalog must not keep names pointing into this test's folder.
@@ -104,7 +104,7 @@ class ServeSqlTest {
     return code;
   }
 
-  private static List<String> trinoRows(Connection trino, String sql) throws Exception {
+  private static List<String> trinoRows(Connection trino, String sql, TrinoServer server) throws Exception {
     List<String> rows = new ArrayList<>();
     try (Statement st = trino.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       int n = rs.getMetaData().getColumnCount();
@@ -115,6 +115,8 @@ class ServeSqlTest {
         }
         rows.add(line.toString());
       }
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e.getMessage() + "\nTrino's log ends:\n" + server.logTail(), e);
     }
     return rows;
   }
