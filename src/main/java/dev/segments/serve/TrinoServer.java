@@ -243,8 +243,9 @@ public final class TrinoServer implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+    String last = tail(log);
     close();
-    throw SegmentsException.usage("Trino did not become ready in 3 minutes: " + tail(log));
+    throw SegmentsException.usage("Trino did not become ready in 3 minutes: " + last);
   }
 
   private boolean answersQueries() {
@@ -270,8 +271,10 @@ public final class TrinoServer implements AutoCloseable {
         return;
       } catch (SegmentsException e) {
         if (!e.getMessage().contains("No nodes available") || System.nanoTime() > deadline) {
+          // The tail first: close() deletes the log with the rest of the server's state.
+          String log = logTail();
           close();
-          throw SegmentsException.usage("Trino cannot read the tables: " + e.getMessage() + "\n" + logTail());
+          throw SegmentsException.usage("Trino cannot read the tables: " + e.getMessage() + "\n" + log);
         }
       }
       try {
