@@ -225,9 +225,7 @@ public final class TrinoServer implements AutoCloseable {
       }
       try {
         JsonNode body = JSON.readTree(http.send(info, HttpResponse.BodyHandlers.ofString()).body());
-        // Started is not ready: until the node announces itself as a worker, a query that needs
-        // one fails with "No nodes available" (statements on metadata alone still succeed).
-        if (!body.path("starting").asBoolean(true) && answersQueries()) {
+        if (!body.path("starting").asBoolean(true)) {
           return;
         }
       } catch (IOException notYet) {
@@ -236,25 +234,11 @@ public final class TrinoServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      pause();
     }
     String last = tail(log);
     close();
     throw SegmentsException.usage("Trino did not become ready in 3 minutes: " + last);
-  }
-
-  private boolean answersQueries() {
-    try {
-      execute("SELECT count(*) FROM (VALUES 1, 2) AS t(x) WHERE x > 1");
-      return true;
-    } catch (SegmentsException notYet) {
-      return false;
-    }
   }
 
   /**
@@ -277,12 +261,16 @@ public final class TrinoServer implements AutoCloseable {
           throw SegmentsException.usage("Trino cannot read the tables: " + e.getMessage() + "\n" + log);
         }
       }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      pause();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -87,12 +85,6 @@ class WhaleCustomerTest {
 
     Path events = Files.createDirectories(dir.resolve("events"));
     Path whaleWarehouse = dir.resolve("wh-lines");
-    // The reference, the whale's orders pre-aggregated, runs in this JVM while the child starts.
-    Path orderWarehouse = dir.resolve("wh-orders");
-    Path ordersConfig = config(orders);
-    CompletableFuture<CliRun> aggregatedRun =
-        CompletableFuture.supplyAsync(
-            () -> CliRun.of("run", "--config", ordersConfig.toString(), "--warehouse", orderWarehouse.toString(), "--as-of", "2024-03-31"));
     ChildJvm child =
         ChildJvm.run(
             List.of(
@@ -112,7 +104,9 @@ class WhaleCustomerTest {
     System.out.printf("whale: %,d of %,d lines; most shuffled records one task read: %,d%n", whaleLines, allLines, maxShuffled);
     assertThat(maxShuffled).as("most shuffled records one task read").isPositive().isLessThan(whaleLines * 3 / 4);
 
-    CliRun aggregated = aggregatedRun.get(10, TimeUnit.MINUTES);
+    Path orderWarehouse = dir.resolve("wh-orders");
+    CliRun aggregated =
+        CliRun.of("run", "--config", config(orders).toString(), "--warehouse", orderWarehouse.toString(), "--as-of", "2024-03-31");
     assertThat(aggregated.exitCode()).as(aggregated.err()).isZero();
     assertThat(TableDump.rows(whaleWarehouse, Tables.CUSTOMER_FEATURES))
         .hasSize(OTHERS + 1)
