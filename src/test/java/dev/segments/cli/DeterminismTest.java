@@ -40,6 +40,8 @@ class DeterminismTest {
         "  k-max: 3",
         "run:",
         "  as-of: 2024-12-31",
+        "output:",
+        "  report: false",
         "");
   }
 

@@ -51,6 +51,9 @@ class EndToEndTest {
         "  max-reject-rate: " + maxRejectRate,
         "kmeans:",
         "  k: 2",
+        // The report costs a run about 4 s; the demo, report, nightly and degenerate-data tests test it.
+        "output:",
+        "  report: false",
         "");
   }
 
