@@ -21,7 +21,8 @@ class DegenerateDataTest {
 
   private Path warehouseAfter(String csv) throws IOException {
     Path input = Files.writeString(dir.resolve("in.csv"), csv);
-    Path cfg = Files.writeString(dir.resolve("job.yaml"), EndToEndTest.config(input, 0.0));
+    Path cfg =
+        Files.writeString(dir.resolve("job.yaml"), EndToEndTest.config(input, 0.0).replace("  report: false\n", "  report: true\n"));
     Path warehouse = dir.resolve("wh");
     CliRun run = CliRun.of("run", "--config", cfg.toString(), "--warehouse", warehouse.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
