@@ -132,6 +132,7 @@ public final class Cleaner {
             coalesce(col(PRODUCT_ID).isin(cfg.excludedProducts().toArray()), lit(false)),
             QuarantineReason.EXCLUDED_PRODUCT));
     // array_except drops the nulls in generated code; a lambda filter would be interpreted per row.
+    // Only a quarantined row keeps its reasons, so only such a row builds the array.
     Column reasons = array_except(array(checks.toArray(Column[]::new)), array(lit(null).cast(DataTypes.StringType)));
 
     Column lineAmount =
@@ -148,8 +149,8 @@ public final class Cleaner {
         coalesce(col(ORDER_ID), concat(col(CUSTOMER_ID), lit("|"), date_format(eventDate, "yyyy-MM-dd")));
 
     return typed
-        .withColumn(REASONS, reasons)
         .withColumn(REASON, coalesce(checks.toArray(Column[]::new)))
+        .withColumn(REASONS, when(col(REASON).isNotNull(), reasons))
         // Only a quarantined row needs its text kept; JSON for every line would cost more than typing it.
         .withColumn(RAW_ROW, when(col(REASON).isNotNull(), to_json(col(RAW_STRUCT))))
         .select(

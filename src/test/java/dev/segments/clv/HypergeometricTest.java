@@ -30,6 +30,15 @@ class HypergeometricTest {
   }
 
   @Test
+  void termsBeyondTheRangeOfADoubleAreRescaled() {
+    // (1 - z)^-a with a = 300, z = 0.9 is 1e300: the partial sums pass 2^600 and are rescaled on the way.
+    double expected = Math.pow(0.1, -300);
+    assertThat(hyp2f1(300, 4.426, 4.426, 0.9)).isCloseTo(expected, within(1e-10 * expected));
+    // 1e400 is beyond a double, as it was when the series was summed in logs.
+    assertThat(hyp2f1(400, 4.426, 4.426, 0.9)).isInfinite();
+  }
+
+  @Test
   void arcsineCase() {
     // 2F1(1/2, 1/2; 3/2; z^2) = arcsin(z) / z
     double z = 0.7;

@@ -100,6 +100,28 @@ class CustomerFeaturesTest {
   }
 
   @Test
+  void anOrderSpanningTwoDaysCountsOnceAndAMixedOrderSplitsIntoPurchasesAndReturns() {
+    Dataset<Row> lines =
+        rows(
+            LINES,
+            // o1 has lines on two days (delivered late); o2 mixes a purchase and a return line.
+            line("a", "o1", "2024-03-01", "2", "10.00"),
+            line("a", "o1", "2024-03-02", "1", "4.00"),
+            line("a", "o2", "2024-03-05", "3", "30.00"),
+            line("a", "o2", "2024-03-05", "-1", "-10.00"),
+            // r1 is a return only: no order bought, the last purchase date stays 03-05.
+            line("a", "r1", "2024-03-20", "-1", "-4.00"));
+    Row a = CustomerFeatures.compute(lines, AS_OF, new Features(30, null)).first();
+    assertThat((Long) a.getAs("frequency")).isEqualTo(2L);
+    assertThat((Date) a.getAs("first_purchase_date")).isEqualTo(Date.valueOf("2024-03-01"));
+    assertThat((Date) a.getAs("last_purchase_date")).isEqualTo(Date.valueOf("2024-03-05"));
+    assertThat((BigDecimal) a.getAs("monetary")).isEqualByComparingTo("30.00");
+    assertThat((BigDecimal) a.getAs("purchased_value")).isEqualByComparingTo("44.00");
+    assertThat((BigDecimal) a.getAs("returned_value")).isEqualByComparingTo("14.00");
+    assertThat((BigDecimal) a.getAs("avg_order_value")).isEqualByComparingTo("22.00");
+  }
+
+  @Test
   void scoredKeepsCustomersWithAPurchase() {
     Dataset<Row> lines =
         rows(LINES, line("a", "o1", "2024-01-01", "1", "1.00"), line("b", "r", "2024-01-01", "-1", "-1.00"));
