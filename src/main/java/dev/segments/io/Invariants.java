@@ -133,6 +133,9 @@ public final class Invariants {
     for (Map.Entry<String, String> check : constraints(table, Set.of(schema.fieldNames())).entrySet()) {
       properties.add("'delta.constraints." + check.getKey() + "' = '" + check.getValue().replace("'", "\\'") + "'");
     }
+    for (Map.Entry<String, String> option : Tables.creationOptions(table).entrySet()) {
+      properties.add("'" + option.getKey() + "' = '" + option.getValue() + "'");
+    }
     spark.sql(
         "CREATE TABLE IF NOT EXISTS " + ref(path) + " (" + String.join(", ", columns) + ") USING delta"
             + (partitionBy.isEmpty() ? "" : " PARTITIONED BY (" + String.join(", ", partitionBy) + ")")

@@ -73,7 +73,12 @@ public final class Warehouse {
     if (Invariants.constrains(table) && !exists(table)) {
       Invariants.createTable(spark, table, path(table), rows.schema(), List.of(AS_OF, RUN_ID));
     }
-    rows.write().format("delta").mode(SaveMode.Append).partitionBy(AS_OF, RUN_ID).save(path(table));
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .partitionBy(AS_OF, RUN_ID)
+        .options(Tables.creationOptions(table))
+        .save(path(table));
   }
 
   /**
@@ -94,7 +99,12 @@ public final class Warehouse {
 
   /** Replaces the whole table. */
   public void overwrite(String table, Dataset<Row> rows) {
-    rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path(table));
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true")
+        .options(Tables.creationOptions(table))
+        .save(path(table));
   }
 
   /** The table's latest version, or -1 when it does not exist. */
@@ -158,7 +168,7 @@ public final class Warehouse {
     if (!exists(table) && Invariants.constrains(table)) {
       Invariants.createTable(spark, table, path(table), rows.schema(), List.of());
     }
-    rows.write().format("delta").mode(SaveMode.Append).save(path(table));
+    rows.write().format("delta").mode(SaveMode.Append).options(Tables.creationOptions(table)).save(path(table));
   }
 
   /** The tables present in the warehouse, by folder name. */
