@@ -97,6 +97,7 @@ public final class Columns {
   public static final String CLV = "clv";
   public static final String CHURN_RISK = "churn_risk";
   public static final String STATUS = "status";
+  public static final String FITTED_AS_OF = "fitted_as_of";
   public static final String BGNBD_R = "r";
   public static final String BGNBD_ALPHA = "alpha";
   public static final String BGNBD_A = "a";

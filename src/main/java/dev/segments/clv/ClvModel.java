@@ -7,6 +7,7 @@ import static dev.segments.Columns.BGNBD_B;
 import static dev.segments.Columns.BGNBD_LOG_LIKELIHOOD;
 import static dev.segments.Columns.BGNBD_R;
 import static dev.segments.Columns.CUSTOMERS;
+import static dev.segments.Columns.FITTED_AS_OF;
 import static dev.segments.Columns.GG_GAMMA;
 import static dev.segments.Columns.GG_LOG_LIKELIHOOD;
 import static dev.segments.Columns.GG_P;
@@ -27,13 +28,19 @@ import org.apache.spark.sql.types.StructType;
  * The CLV models fitted as of one date, or why not. Grain: one row per as-of date. BG/NBD fields
  * are null unless BG/NBD converged; Gamma-Gamma fields are null unless it converged too.
  *
+ * @param asOf the date whose predictions the model made
  * @param status {@link #FITTED}, or "skipped: ..." or "failed to converge: ..." with the reason
- * @param customers customers with at least one purchase day by the as-of date
+ * @param fittedAsOf the date of the data the parameters were fitted on: {@code asOf} for a fit of
+ *     this run, an earlier date for a stored model reused (see {@link #reusableOn}); null when
+ *     nothing was fitted
+ * @param customers customers with at least one purchase day by {@code fittedAsOf} (by {@code asOf}
+ *     when nothing was fitted)
  * @param repeatBuyers those of them with at least one repeat purchase day (x > 0)
  */
 public record ClvModel(
     LocalDate asOf,
     String status,
+    LocalDate fittedAsOf,
     Double r,
     Double alpha,
     Double a,
@@ -55,6 +62,7 @@ public record ClvModel(
       new StructType()
           .add(AS_OF, DataTypes.DateType, false)
           .add(STATUS, DataTypes.StringType, false)
+          .add(FITTED_AS_OF, DataTypes.DateType, true)
           .add(BGNBD_R, DataTypes.DoubleType, true)
           .add(BGNBD_ALPHA, DataTypes.DoubleType, true)
           .add(BGNBD_A, DataTypes.DoubleType, true)
@@ -89,8 +97,63 @@ public record ClvModel(
         null,
         null,
         null,
+        null,
         customers,
         repeatBuyers);
+  }
+
+  /**
+   * Whether this stored model may predict as of {@code date} instead of a new fit: both models
+   * converged, and they were fitted on or before the date, fewer than {@code refitEveryDays} days
+   * before it.
+   */
+  public boolean reusableOn(LocalDate date, int refitEveryDays) {
+    return FITTED.equals(status)
+        && fittedAsOf != null
+        && !fittedAsOf.isAfter(date)
+        && java.time.temporal.ChronoUnit.DAYS.between(fittedAsOf, date) < refitEveryDays;
+  }
+
+  /** The same parameters, predicting as of another date. */
+  public ClvModel reusedOn(LocalDate date) {
+    return new ClvModel(
+        date, status, fittedAsOf, r, alpha, a, b, bgnbdLogLikelihood, p, q, gamma, ggLogLikelihood,
+        customers, repeatBuyers);
+  }
+
+  /**
+   * A model from its row of a {@link #MODEL_SCHEMA} table. Rows written before {@code fitted_as_of}
+   * existed were all fitted on their own date.
+   */
+  public static ClvModel fromRow(Row row) {
+    LocalDate asOf = row.getDate(row.fieldIndex(AS_OF)).toLocalDate();
+    String status = row.getString(row.fieldIndex(STATUS));
+    java.sql.Date fitted =
+        java.util.Arrays.asList(row.schema().fieldNames()).contains(FITTED_AS_OF)
+            ? row.getDate(row.fieldIndex(FITTED_AS_OF))
+            : null;
+    LocalDate fittedAsOf =
+        fitted != null ? fitted.toLocalDate() : (row.isNullAt(row.fieldIndex(BGNBD_R)) ? null : asOf);
+    return new ClvModel(
+        asOf,
+        status,
+        fittedAsOf,
+        doubleOrNull(row, BGNBD_R),
+        doubleOrNull(row, BGNBD_ALPHA),
+        doubleOrNull(row, BGNBD_A),
+        doubleOrNull(row, BGNBD_B),
+        doubleOrNull(row, BGNBD_LOG_LIKELIHOOD),
+        doubleOrNull(row, GG_P),
+        doubleOrNull(row, GG_Q),
+        doubleOrNull(row, GG_GAMMA),
+        doubleOrNull(row, GG_LOG_LIKELIHOOD),
+        row.getLong(row.fieldIndex(CUSTOMERS)),
+        row.getLong(row.fieldIndex(REPEAT_BUYERS)));
+  }
+
+  private static Double doubleOrNull(Row row, String column) {
+    int i = row.fieldIndex(column);
+    return row.isNullAt(i) ? null : row.getDouble(i);
   }
 
   /** Whether BG/NBD converged, so that p_alive and expected_purchases are predicted. */
@@ -117,6 +180,7 @@ public record ClvModel(
         RowFactory.create(
             java.sql.Date.valueOf(asOf),
             status,
+            fittedAsOf == null ? null : java.sql.Date.valueOf(fittedAsOf),
             r,
             alpha,
             a,

@@ -20,6 +20,8 @@ import java.util.Locale;
  *     (default 0.7)
  * @param minCustomers fewer customers than this skip the fit (default 50)
  * @param enabled whether the job fits the models and writes customer_clv (default true)
+ * @param refitEveryDays a fitted model younger than this many days predicts instead of a new fit
+ *     (default 7; 0 fits on every run)
  */
 public record ClvSettings(
     @JsonProperty("expected-purchases-weeks") Integer expectedPurchasesWeeks,
@@ -29,7 +31,8 @@ public record ClvSettings(
     @JsonProperty("churn-high-below") Double churnHighBelow,
     @JsonProperty("churn-medium-below") Double churnMediumBelow,
     @JsonProperty("min-customers") Integer minCustomers,
-    @JsonProperty("enabled") Boolean enabled) {
+    @JsonProperty("enabled") Boolean enabled,
+    @JsonProperty("refit-every-days") Integer refitEveryDays) {
 
   public ClvSettings {
     enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -67,11 +70,18 @@ public record ClvSettings(
     if (minCustomers < 2) {
       throw invalid("min-customers", minCustomers, "must be >= 2");
     }
+    // The four BG/NBD and three Gamma-Gamma parameters describe the whole customer base, which one
+    // day of orders barely moves; a weekly fit still follows seasons while most nights skip the
+    // dozens of likelihood passes.
+    refitEveryDays = refitEveryDays == null ? 7 : refitEveryDays;
+    if (refitEveryDays < 0 || refitEveryDays > 366) {
+      throw invalid("refit-every-days", refitEveryDays, "must be between 0 and 366");
+    }
   }
 
   /** Every setting at its default. */
   public static ClvSettings defaults() {
-    return new ClvSettings(null, null, null, null, null, null, null, null);
+    return new ClvSettings(null, null, null, null, null, null, null, null, null);
   }
 
   /** The discount rate of one month under the chosen convention. */

@@ -52,6 +52,26 @@ public final class CustomerClv {
     return fromInputs(settings, ClvInputs.fromState(state, asOf), asOf);
   }
 
+  /**
+   * Predictions as of D from a stored model's parameters, without a fit: the job's nightly path when
+   * {@link ClvModel#reusableOn} holds. {@link Result#model()} is the stored model dated D.
+   */
+  public static Result fromState(ClvSettings settings, Dataset<Row> state, LocalDate asOf, ClvModel stored) {
+    ClvModel model = stored.reusedOn(asOf);
+    LOG.info("clv as of {}: the model fitted as of {} predicts (clv.refit-every-days {})", asOf, stored.fittedAsOf(),
+        settings.refitEveryDays());
+    return new Result(predictions(settings, ClvInputs.fromState(state, asOf), model), model);
+  }
+
+  /**
+   * The per-customer predictions of a model on customers' histories: rows with customer_id, as_of,
+   * repeat_purchases, t_x_weeks, t_weeks and mean_repeat_value (a {@link ClvInputs} table, or
+   * customer_clv itself). Replay uses it to apply a night's model to a full recompute.
+   */
+  public static Dataset<Row> predict(ClvSettings settings, Dataset<Row> histories, ClvModel model) {
+    return predictions(settings, histories, model);
+  }
+
   private static Result fromInputs(ClvSettings settings, Dataset<Row> inputs, LocalDate asOf) {
     SparkContext sc = inputs.sparkSession().sparkContext();
     String outerDescription = sc.getLocalProperty("spark.job.description");
@@ -124,6 +144,7 @@ public final class CustomerClv {
       return new ClvModel(
           asOf,
           status,
+          asOf,
           b.r(),
           b.alpha(),
           b.a(),
@@ -140,6 +161,7 @@ public final class CustomerClv {
     return new ClvModel(
         asOf,
         ClvModel.FITTED,
+        asOf,
         b.r(),
         b.alpha(),
         b.a(),

@@ -1,6 +1,7 @@
 package dev.segments.job;
 
 import static dev.segments.Columns.AS_OF;
+import static dev.segments.Columns.CHURN_RISK;
 import static dev.segments.Columns.CLUSTER_ID;
 import static dev.segments.Columns.CLUSTER_NAME;
 import static dev.segments.Columns.CUSTOMER_ID;
@@ -120,6 +121,7 @@ public final class Replay {
             Tables.SEGMENT_SUMMARY)) {
       differences.add(difference(table, lastDate(a, table, last), lastDate(b, table, last)));
     }
+    differences.add(clvCheck(a, b, last, cfg.clv()));
     long[] clusters = clusterCheck(a, b, last);
     Result result = new Result(steps, fullStep, differences, clusters[0], clusters[1], incremental, full);
     LOG.info(
@@ -195,7 +197,8 @@ public final class Replay {
     Dataset<Row> rows = w.read(table).where(col(AS_OF).equalTo(lit(java.sql.Date.valueOf(asOf)))).drop(RUN_ID);
     return switch (table) {
       // The full recompute fits its own clusters; they are compared through the stored model below.
-      case Tables.CUSTOMER_SEGMENTS -> rows.drop(CLUSTER_ID, CLUSTER_NAME);
+      // Likewise its own CLV model, so churn risk is compared through the night's model too.
+      case Tables.CUSTOMER_SEGMENTS -> rows.drop(CLUSTER_ID, CLUSTER_NAME, CHURN_RISK);
       case Tables.SEGMENT_SUMMARY -> rows.where(col(FAMILY).notEqual(lit(CLUSTER_NAME)));
       default -> rows;
     };
@@ -221,6 +224,25 @@ public final class Replay {
               : c);
     }
     return rows.select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * The last night predicted CLV with the model it used (fitted that night, or stored and reused);
+   * that model applied to the full recompute's customer histories (x, t_x, T, mean repeat value) must
+   * give every customer the same row of customer_clv.
+   */
+  private static Difference clvCheck(Warehouse a, Warehouse b, LocalDate last, dev.segments.clv.ClvSettings settings) {
+    List<Row> models = lastDate(a, Tables.CLV_MODELS, last).collectAsList();
+    Dataset<Row> night = lastDate(a, Tables.CUSTOMER_CLV, last);
+    Dataset<Row> histories = lastDate(b, Tables.CUSTOMER_CLV, last);
+    Dataset<Row> predicted =
+        models.size() == 1
+            ? dev.segments.clv.CustomerClv.predict(settings, histories, dev.segments.clv.ClvModel.fromRow(models.get(0)))
+            : histories.limit(0);
+    return difference(
+        Tables.CUSTOMER_CLV,
+        night,
+        predicted.select(java.util.Arrays.stream(night.columns()).map(c -> col(c)).toArray(Column[]::new)));
   }
 
   /**

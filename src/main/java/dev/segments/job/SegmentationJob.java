@@ -385,8 +385,13 @@ public final class SegmentationJob {
         "kmeans",
         kmeans.status()
             + (kmeans.fitted() ? String.format(", k=%d, silhouette %.3f", kmeans.k(), kmeans.silhouette()) : ""));
-    Clv clv = timer.time("clv", () -> clv(spark, cfg, purchaseDays, asOf));
-    timer.log("clv", clv.model().status());
+    Clv clv = timer.time("clv", () -> clv(cfg, warehouse, published, options.refit(), purchaseDays, asOf));
+    timer.log(
+        "clv",
+        clv.model().status()
+            + (clv.model().fittedAsOf() != null && clv.model().fittedAsOf().isBefore(asOf)
+                ? ", the model fitted as of " + clv.model().fittedAsOf()
+                : ""));
     Dataset<Row> labelled =
         RuleFamilies.assign(scored, rules, cuts)
             .join(clv.customers().select(col(CUSTOMER_ID), col(CHURN_RISK)), JavaConverters.asScalaBuffer(List.of(CUSTOMER_ID)).toSeq(), "left");
@@ -844,15 +849,40 @@ public final class SegmentationJob {
    * Lifetime value and churn risk as of D from the customers' purchase days ({@link
    * ClvInputs#state}): computed from the lines, or folded from state_customer_clv on a night.
    */
-  private static Clv clv(SparkSession spark, SegmentsConfig cfg, Dataset<Row> clvState, LocalDate asOf) {
+  private static Clv clv(
+      SegmentsConfig cfg,
+      Warehouse warehouse,
+      Map<LocalDate, RunRecord> published,
+      boolean refit,
+      Dataset<Row> clvState,
+      LocalDate asOf) {
     if (!cfg.clv().enabled()) {
       dev.segments.clv.ClvModel off = dev.segments.clv.ClvModel.skipped(asOf, "disabled", 0, 0);
       Dataset<Row> none =
           dev.segments.clv.CustomerClv.fromState(cfg.clv(), clvState.limit(0), asOf).customers();
       return new Clv(none, off);
     }
-    dev.segments.clv.CustomerClv.Result result = dev.segments.clv.CustomerClv.fromState(cfg.clv(), clvState, asOf);
+    dev.segments.clv.ClvModel stored =
+        refit || cfg.clv().refitEveryDays() == 0 ? null : storedClvModel(warehouse, published, asOf);
+    dev.segments.clv.CustomerClv.Result result =
+        stored != null && stored.reusableOn(asOf, cfg.clv().refitEveryDays())
+            ? dev.segments.clv.CustomerClv.fromState(cfg.clv(), clvState, asOf, stored)
+            : dev.segments.clv.CustomerClv.fromState(cfg.clv(), clvState, asOf);
     return new Clv(result.customers().persist(StorageLevel.MEMORY_AND_DISK()), result.model());
+  }
+
+  /** The CLV model of the latest published date on or before D, or null. */
+  private static dev.segments.clv.ClvModel storedClvModel(
+      Warehouse warehouse, Map<LocalDate, RunRecord> published, LocalDate asOf) {
+    Optional<LocalDate> latest =
+        published.keySet().stream().filter(d -> !d.isAfter(asOf)).max(Comparator.naturalOrder());
+    if (latest.isEmpty()
+        || !warehouse.exists(Tables.CLV_MODELS)
+        || !published.get(latest.get()).tableVersions().containsKey(Tables.CLV_MODELS)) {
+      return null;
+    }
+    List<Row> rows = publishedRows(warehouse, Tables.CLV_MODELS, published.get(latest.get())).collectAsList();
+    return rows.size() == 1 ? dev.segments.clv.ClvModel.fromRow(rows.get(0)) : null;
   }
 
   static List<String> transitionFamilies() {

@@ -68,7 +68,7 @@ class CdnowAcceptanceTest {
   }
 
   /** 39 weeks ahead, the holdout length of FHL 2005, to compare with their example customer. */
-  private static final ClvSettings SETTINGS = new ClvSettings(39, 12, 0.10, null, null, null, null, null);
+  private static final ClvSettings SETTINGS = new ClvSettings(39, 12, 0.10, null, null, null, null, null, null);
 
   private static CustomerClv.Result result;
 

@@ -76,7 +76,7 @@ class DegenerateClvTest {
             line("b", "2024-03-20", "35.00"),
             line("c", "2024-02-10", "5.00"));
     CustomerClv.Result result =
-        CustomerClv.compute(new ClvSettings(null, null, null, null, null, null, 2, null), lines, AS_OF);
+        CustomerClv.compute(new ClvSettings(null, null, null, null, null, null, 2, null, null), lines, AS_OF);
 
     ClvModel model = result.model();
     assertThat(model.status()).matches("fitted|failed to converge: .+");
@@ -108,7 +108,7 @@ class DegenerateClvTest {
     Dataset<Row> lines =
         rows(LINES, line("a", "2024-01-01", "-10.00"), line("b", "2024-02-01", "-12.00"));
     CustomerClv.Result result =
-        CustomerClv.compute(new ClvSettings(null, null, null, null, null, null, 2, null), lines, AS_OF);
+        CustomerClv.compute(new ClvSettings(null, null, null, null, null, null, 2, null, null), lines, AS_OF);
 
     assertThat(result.model().status()).isEqualTo("skipped: fewer than 2 customers");
     assertThat(result.model().customers()).isZero();
