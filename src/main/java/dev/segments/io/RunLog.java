@@ -62,9 +62,10 @@ public final class RunLog {
    * The version of the output tables' columns this release writes, recorded on every runs row. A
    * release that changes a table's columns raises it and migrates the tables deliberately at its
    * first run; a release meeting a warehouse written at a higher version refuses to touch it.
-   * Runs rows from before the column existed are version 1.
+   * Runs rows from before the column existed are version 1. Version 2 added clv_models.fitted_as_of
+   * ({@link Migrations}).
    */
-  public static final int OUTPUT_SCHEMA = 1;
+  public static final int OUTPUT_SCHEMA = 2;
 
   private RunLog() {}
 

@@ -77,9 +77,6 @@ public final class Warehouse {
         .format("delta")
         .mode(SaveMode.Append)
         .partitionBy(AS_OF, RUN_ID)
-        // A column a newer release adds to a per-date table joins the existing table (earlier dates
-        // read null there) instead of failing the first run after an upgrade.
-        .option("mergeSchema", "true")
         .options(Tables.creationOptions(table))
         .save(path(table));
   }

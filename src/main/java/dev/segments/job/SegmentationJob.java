@@ -203,6 +203,9 @@ public final class SegmentationJob {
               + " (use another output.warehouse to switch modes)");
     }
     timer.time("repair", () -> repair(warehouse, history, published));
+    for (String change : timer.time("repair", () -> dev.segments.io.Migrations.apply(warehouse))) {
+      LOG.info("migrated the warehouse to output schema {}: added {}", RunLog.OUTPUT_SCHEMA, change);
+    }
 
     Map<String, String> knownFiles = incremental ? knownBatches(warehouse, history) : Map.of();
     TransactionReader.Listing listing =

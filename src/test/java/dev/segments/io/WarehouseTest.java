@@ -45,36 +45,44 @@ class WarehouseTest {
   }
 
   /**
-   * A warehouse written before clv_models had fitted_as_of: the next run's row adds the column, and
-   * the old row reads as a model fitted on its own date, so a night may reuse it.
+   * A warehouse written before clv_models had fitted_as_of (output schema 1): the first run of this
+   * release adds the column after status, once; the old row reads as a model fitted on its own date,
+   * so a night may reuse it, and the next row is appended with the column.
    */
   @Test
-  void aPerDateTableTakesAColumnANewerReleaseAdds() {
+  void aWarehouseOfOutputSchemaOneIsMigratedOnce() {
     Warehouse warehouse = new Warehouse(TestSpark.spark(), dir.resolve("wh").toString());
+    java.time.LocalDate may1 = java.time.LocalDate.of(2024, 5, 1);
     dev.segments.clv.ClvModel fitted =
-        new dev.segments.clv.ClvModel(
-            java.time.LocalDate.of(2024, 5, 1), "fitted", java.time.LocalDate.of(2024, 5, 1),
-            0.5, 2.0, 1.5, 9.0, -100.0, 1.2, 4.0, 120.0, -50.0, 80, 60);
-    Dataset<Row> oldRow = fitted.toDataset(TestSpark.spark()).drop("fitted_as_of").withColumn("run_id", org.apache.spark.sql.functions.lit("r1"));
-    warehouse.appendRun(Tables.CLV_MODELS, oldRow);
+        new dev.segments.clv.ClvModel(may1, "fitted", may1, 0.5, 2.0, 1.5, 9.0, -100.0, 1.2, 4.0, 120.0, -50.0, 80, 60);
     warehouse.appendRun(
         Tables.CLV_MODELS,
+        fitted.toDataset(TestSpark.spark()).drop("fitted_as_of").withColumn("run_id", org.apache.spark.sql.functions.lit("r1")));
+    Dataset<Row> reused =
         fitted.reusedOn(java.time.LocalDate.of(2024, 5, 3)).toDataset(TestSpark.spark())
-            .withColumn("run_id", org.apache.spark.sql.functions.lit("r2")));
+            .withColumn("run_id", org.apache.spark.sql.functions.lit("r2"));
+    // Columns never change by accident: the new row does not fit the old table.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> warehouse.appendRun(Tables.CLV_MODELS, reused))
+        .hasMessageContaining("schema mismatch");
+
+    assertThat(Migrations.apply(warehouse)).containsExactly("clv_models.fitted_as_of");
+    assertThat(Migrations.apply(warehouse)).isEmpty();
+    assertThat(warehouse.read(Tables.CLV_MODELS).schema().fieldNames())
+        .containsSubsequence("as_of", "status", "fitted_as_of", "r", "run_id");
+    warehouse.appendRun(Tables.CLV_MODELS, reused);
 
     List<Row> rows = warehouse.read(Tables.CLV_MODELS).orderBy("as_of").collectAsList();
     assertThat(rows).hasSize(2);
-    dev.segments.clv.ClvModel old = dev.segments.clv.ClvModel.fromRow(rows.get(0));
-    dev.segments.clv.ClvModel reused = dev.segments.clv.ClvModel.fromRow(rows.get(1));
     assertThat(rows.get(0).isNullAt(rows.get(0).fieldIndex("fitted_as_of"))).isTrue();
-    assertThat(old).isEqualTo(fitted);
-    assertThat(reused.asOf()).isEqualTo(java.time.LocalDate.of(2024, 5, 3));
-    assertThat(reused.fittedAsOf()).isEqualTo(java.time.LocalDate.of(2024, 5, 1));
-    assertThat(reused.r()).isEqualTo(0.5);
+    assertThat(dev.segments.clv.ClvModel.fromRow(rows.get(0))).isEqualTo(fitted);
+    dev.segments.clv.ClvModel second = dev.segments.clv.ClvModel.fromRow(rows.get(1));
+    assertThat(second.asOf()).isEqualTo(java.time.LocalDate.of(2024, 5, 3));
+    assertThat(second.fittedAsOf()).isEqualTo(may1);
+    assertThat(second.r()).isEqualTo(0.5);
     // Age counts from the fit: 2 days old on 05-03, so a 3-day limit reuses it and a 2-day one does not.
-    assertThat(reused.reusableOn(java.time.LocalDate.of(2024, 5, 3), 3)).isTrue();
-    assertThat(reused.reusableOn(java.time.LocalDate.of(2024, 5, 3), 2)).isFalse();
-    assertThat(reused.reusableOn(java.time.LocalDate.of(2024, 4, 30), 3)).as("fitted after the date").isFalse();
+    assertThat(second.reusableOn(java.time.LocalDate.of(2024, 5, 3), 3)).isTrue();
+    assertThat(second.reusableOn(java.time.LocalDate.of(2024, 5, 3), 2)).isFalse();
+    assertThat(second.reusableOn(java.time.LocalDate.of(2024, 4, 30), 3)).as("fitted after the date").isFalse();
   }
 
   @Test
