@@ -810,31 +810,28 @@ public final class SegmentationJob {
   /** The model of the latest published date on or before D. */
   private static KMeansSegments.ClusterModel storedModel(
       Warehouse warehouse, Map<LocalDate, RunRecord> published, LocalDate asOf) {
-    if (!warehouse.exists(Tables.KMEANS_MODELS)) {
-      return null;
-    }
-    Optional<LocalDate> latest =
-        published.keySet().stream().filter(d -> !d.isAfter(asOf)).max(Comparator.naturalOrder());
-    if (latest.isEmpty()) {
-      return null;
-    }
-    return KMeansSegments.modelFrom(
-        publishedRows(warehouse, Tables.KMEANS_MODELS, published.get(latest.get())).collectAsList());
+    List<Row> rows = latestRows(warehouse, published, Tables.KMEANS_MODELS, d -> !d.isAfter(asOf));
+    return KMeansSegments.modelFrom(rows);
   }
 
   /** The latest earlier date's cluster profiles, so that clusters keep their ids from run to run. */
   private static List<KMeansSegments.ClusterProfile> previousProfiles(
       Warehouse warehouse, Map<LocalDate, RunRecord> published, LocalDate asOf) {
-    if (!warehouse.exists(Tables.CLUSTER_PROFILES)) {
+    List<Row> rows = latestRows(warehouse, published, Tables.CLUSTER_PROFILES, d -> d.isBefore(asOf));
+    return KMeansSegments.profilesFrom(rows);
+  }
+
+  /**
+   * A small per-date table's rows of the latest published date that {@code eligible} accepts; empty
+   * when the table or such a date does not exist.
+   */
+  private static List<Row> latestRows(
+      Warehouse warehouse, Map<LocalDate, RunRecord> published, String table, java.util.function.Predicate<LocalDate> eligible) {
+    Optional<LocalDate> latest = published.keySet().stream().filter(eligible).max(Comparator.naturalOrder());
+    if (latest.isEmpty() || !warehouse.exists(table)) {
       return List.of();
     }
-    Optional<LocalDate> latest =
-        published.keySet().stream().filter(d -> d.isBefore(asOf)).max(Comparator.naturalOrder());
-    if (latest.isEmpty()) {
-      return List.of();
-    }
-    return KMeansSegments.profilesFrom(
-        publishedRows(warehouse, Tables.CLUSTER_PROFILES, published.get(latest.get())).collectAsList());
+    return publishedRows(warehouse, table, published.get(latest.get())).collectAsList();
   }
 
   /** One published date's rows of a per-date table. */
@@ -877,14 +874,7 @@ public final class SegmentationJob {
   /** The CLV model of the latest published date on or before D, or null. */
   private static dev.segments.clv.ClvModel storedClvModel(
       Warehouse warehouse, Map<LocalDate, RunRecord> published, LocalDate asOf) {
-    Optional<LocalDate> latest =
-        published.keySet().stream().filter(d -> !d.isAfter(asOf)).max(Comparator.naturalOrder());
-    if (latest.isEmpty()
-        || !warehouse.exists(Tables.CLV_MODELS)
-        || !published.get(latest.get()).tableVersions().containsKey(Tables.CLV_MODELS)) {
-      return null;
-    }
-    List<Row> rows = publishedRows(warehouse, Tables.CLV_MODELS, published.get(latest.get())).collectAsList();
+    List<Row> rows = latestRows(warehouse, published, Tables.CLV_MODELS, d -> !d.isAfter(asOf));
     return rows.size() == 1 ? dev.segments.clv.ClvModel.fromRow(rows.get(0)) : null;
   }
 
