@@ -650,7 +650,7 @@ public final class SegmentationJob {
       SparkSession spark, SegmentsConfig cfg, TransactionReader.Listing listing, StageTimer timer) {
     RawInput raw = timer.time("read", () -> TransactionReader.read(spark, cfg.input(), cfg.columns()));
     Dataset<Row> validated =
-        Cleaner.validate(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK());
+        Cleaner.complete(Cleaner.checked(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK()), raw);
     Reconciliation counts = timer.time("clean", () -> Cleaner.reconcile(validated));
     return new Ingest(validated, Cleaner.cleanLines(validated), null, counts, listing.batches(), 0, raw.columns());
   }
@@ -689,7 +689,7 @@ public final class SegmentationJob {
       return new Ingest(null, loadedLines.limit(0), loadedLines, new Reconciliation(0, 0, 0, 0), added, skippedBatches, null);
     }
     Dataset<Row> validated =
-        Cleaner.validate(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK());
+        Cleaner.complete(Cleaner.checked(raw, cfg.columns(), cfg.clean()).persist(StorageLevel.MEMORY_AND_DISK()), raw);
     Reconciliation counts = timer.time("clean", () -> Cleaner.reconcile(validated));
     Dataset<Row> clean = Cleaner.cleanLines(validated);
     if (loadedLines == null) {

@@ -229,6 +229,30 @@ class CleanerTest {
   }
 
   @Test
+  void theCachedFormLeavesOutWhatFollowsFromItsColumnsAndIsCompletedToTheSameLines() {
+    RawInput raw =
+        new RawInput(
+            rows(RAW, line(null, "A", "2", "2024-01-01 10:00", "1.50", "c1"), line("7", "B", "-1", "2024-01-02 09:30", "2.00", "c1")),
+            COLUMNS,
+            "b1");
+    Clean cfg = clean(DedupeMode.WHOLE_ROW, List.of(), List.of());
+    Dataset<Row> checked = Cleaner.checked(raw, PRICED, cfg);
+    assertThat(checked.columns()).doesNotContain("order_key", "event_date", "batch_id").contains("event_ts", "line_hash");
+    Map<String, List<Object>> byProduct =
+        Cleaner.cleanLines(Cleaner.complete(checked, raw)).collectAsList().stream()
+            .collect(
+                Collectors.toMap(
+                    r -> (String) r.getAs("product_id"),
+                    r -> List.of(r.getAs("order_key"), r.getAs("event_date").toString(), r.getAs("batch_id"))));
+    // Without an order id the order is the customer's day; a multi-batch input keeps its column.
+    assertThat(byProduct)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("A", List.of("c1|2024-01-01", "2024-01-01", "b1"), "B", List.of("7", "2024-01-02", "b1")));
+    RawInput twoBatches = new RawInput(raw.rows().withColumn(RawInput.BATCH, org.apache.spark.sql.functions.lit("b2")), COLUMNS, "w", List.of("b1", "b2"));
+    assertThat(Cleaner.checked(twoBatches, PRICED, cfg).columns()).contains("batch_id");
+  }
+
+  @Test
   void rowsDifferingOnlyInWhichFieldIsEmptyHashApart() {
     Dataset<Row> v =
         validate(
