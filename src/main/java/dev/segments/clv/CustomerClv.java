@@ -60,16 +60,7 @@ public final class CustomerClv {
     ClvModel model = stored.reusedOn(asOf);
     LOG.info("clv as of {}: the model fitted as of {} predicts (clv.refit-every-days {})", asOf, stored.fittedAsOf(),
         settings.refitEveryDays());
-    return new Result(predictions(settings, ClvInputs.fromState(state, asOf), model), model);
-  }
-
-  /**
-   * The per-customer predictions of a model on customers' histories: rows with customer_id, as_of,
-   * repeat_purchases, t_x_weeks, t_weeks and mean_repeat_value (a {@link ClvInputs} table, or
-   * customer_clv itself). Replay uses it to apply a night's model to a full recompute.
-   */
-  public static Dataset<Row> predict(ClvSettings settings, Dataset<Row> histories, ClvModel model) {
-    return predictions(settings, histories, model);
+    return new Result(predict(settings, ClvInputs.fromState(state, asOf), model), model);
   }
 
   private static Result fromInputs(ClvSettings settings, Dataset<Row> inputs, LocalDate asOf) {
@@ -100,7 +91,7 @@ public final class CustomerClv {
         model.p(),
         model.q(),
         model.gamma());
-    return new Result(predictions(settings, inputs, model), model);
+    return new Result(predict(settings, inputs, model), model);
   }
 
   private static ClvModel fit(ClvSettings settings, Dataset<Row> inputs, LocalDate asOf) {
@@ -175,8 +166,12 @@ public final class CustomerClv {
         repeatBuyers);
   }
 
-  private static Dataset<Row> predictions(
-      ClvSettings settings, Dataset<Row> inputs, ClvModel model) {
+  /**
+   * The per-customer predictions of a model on customers' histories: rows with customer_id, as_of,
+   * repeat_purchases, t_x_weeks, t_weeks and mean_repeat_value (a {@link ClvInputs} table, or
+   * customer_clv itself). Replay uses it to apply a night's model to a full recompute.
+   */
+  public static Dataset<Row> predict(ClvSettings settings, Dataset<Row> inputs, ClvModel model) {
     Column none = lit(null).cast(DataTypes.DoubleType);
     Column pAlive = model.purchasesFitted() ? BgNbd.pAlive(model.bgNbd()) : none;
     Column expectedPurchases =

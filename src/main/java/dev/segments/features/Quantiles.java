@@ -210,14 +210,15 @@ public final class Quantiles {
 
     // The rows below a window, counted per bucket between consecutive distinct window lows of a
     // column (every value falls in at most one) and summed on the driver.
-    java.util.Map<Integer, double[]> lows = new java.util.TreeMap<>();
+    java.util.Map<Integer, java.util.TreeSet<Double>> distinctLows = new java.util.TreeMap<>();
     for (Window window : windows) {
-      lows.merge(window.request(), new double[] {window.low()}, (a, b) -> concat(a, b));
+      distinctLows.computeIfAbsent(window.request(), r -> new java.util.TreeSet<>()).add(window.low());
     }
+    java.util.Map<Integer, double[]> lows = new java.util.TreeMap<>();
+    distinctLows.forEach((request, set) -> lows.put(request, set.stream().mapToDouble(Double::doubleValue).toArray()));
     List<Row> bucketRows = new ArrayList<>();
     for (var entry : lows.entrySet()) {
-      double[] sorted = java.util.Arrays.stream(entry.getValue()).sorted().distinct().toArray();
-      entry.setValue(sorted);
+      double[] sorted = entry.getValue();
       // Bucket k holds [sorted[k-1], sorted[k]); bucket 0 starts unbounded, the last ends so.
       for (int k = 0; k <= sorted.length; k++) {
         bucketRows.add(
@@ -299,12 +300,6 @@ public final class Quantiles {
 
   private static final String REQUEST = "quantile_request";
   private static final String VALUE = "quantile_value";
-
-  private static double[] concat(double[] a, double[] b) {
-    double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
 
   private static String valueName(int request) {
     return "quantile_value_" + request;
