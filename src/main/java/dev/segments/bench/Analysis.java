@@ -31,9 +31,9 @@ final class Analysis {
     for (long rows : options.sizes()) {
       ratios.add(ratio("job / DuckDB at " + Sizes.label(rows), all, fullId(rows), peerId(rows)));
     }
-    String full = fullId(options.largest());
-    ratios.add(ratio("nightly / full at " + Sizes.label(options.largest()), all, "nightly-1x", full));
-    ratios.add(ratio("history load / full at " + Sizes.label(options.largest()), all, "history-1x", full));
+    String full = fullId(options.nightly());
+    ratios.add(ratio("nightly / full at " + Sizes.label(options.nightly()), all, "nightly-1x", full));
+    ratios.add(ratio("history load / full at " + Sizes.label(options.nightly()), all, "history-1x", full));
     if (options.doubling()) {
       ratios.add(ratio("nightly (2x history) / nightly (1x)", all, "nightly-2x", "nightly-1x"));
     }
@@ -48,7 +48,7 @@ final class Analysis {
     Ratio nightly = find(ratios, "nightly / full").orElseThrow();
     targets.add(
         Double.isFinite(nightly.wall())
-            ? Target.ratio("nightly / full <= 0.5", nightly.wall(), 0.5, "wall, at " + Sizes.label(options.largest()))
+            ? Target.ratio("nightly / full <= 0.5", nightly.wall(), 0.5, "wall, at " + Sizes.label(options.nightly()))
             : new Target("nightly / full <= 0.5", "-", "<= 0.5", Target.FAIL + " (a run failed)"));
     if (!options.doubling()) {
       targets.add(Target.notMeasured("doubling ratio <= 1.3", "<= 1.3", "run with --doubling"));

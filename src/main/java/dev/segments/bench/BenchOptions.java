@@ -11,7 +11,7 @@ import java.util.TreeSet;
 /**
  * What one benchmark run measures.
  *
- * @param sizes row counts, ascending; the largest also carries the nightly measurements
+ * @param sizes row counts, ascending; one of them also carries the nightly measurements ({@link #nightly})
  * @param heap the -Xmx given to every job run (and DuckDB's memory limit), as written
  */
 record BenchOptions(List<Long> sizes, boolean doubling, Path work, String heap, long heapBytes, long seed, Path report) {
@@ -47,8 +47,13 @@ record BenchOptions(List<Long> sizes, boolean doubling, Path work, String heap, 
     return new BenchOptions(sizes, cli.flag("doubling"), work, heap, heapBytes, seed, report);
   }
 
-  long largest() {
-    return sizes.get(sizes.size() - 1);
+  /**
+   * The size whose history carries the nightly runs: the largest up to 10M, as the issue defines
+   * the nightly target on the 10M history (a 100M history would need another copy of the file for
+   * the split, and hours); the smallest when every size is above.
+   */
+  long nightly() {
+    return sizes.stream().filter(rows -> rows <= Analysis.TEN_MILLION).reduce((a, b) -> b).orElse(sizes.get(0));
   }
 
   private static List<Long> sizes(String text) {
