@@ -117,6 +117,14 @@ public final class Benchmark {
     String peerId = Analysis.peerId(input.rows());
     progress(peerId, "DuckDB clean + RFM");
     PeerRunner.PeerRun duck = peer.run(peerId, input.csv(), input.lastDay(), runs.resolve(peerId));
+    if (duck.inMemory() != null) {
+      String why = String.format(Locale.ROOT,
+          "%s: DuckDB's in-memory database ran out of its memory_limit %s after %.1f s (`logs/%s-in-memory.err`); "
+              + "the peer ran again on a database file, and that run is the one measured.",
+          label, options.heap(), duck.inMemory().seconds(), peerId);
+      log.println("benchmark: " + why);
+      report.note(why);
+    }
     done(duck.child());
     report.duckdbVersion(duck.values().get("duckdb_version"));
 

@@ -67,6 +67,11 @@ public final class SparkSessions {
         // A run generates more classes than Spark's default cache of 100 holds, so a second run in
         // the same JVM (replay's nights, the tests) compiled them all again: 40% of a warm tiny run.
         .setIfMissing("spark.sql.codegen.cache.maxEntries", "2000")
+        // Cached tables keep plain columns and serialized blocks are LZ4-compressed instead: the
+        // columnar cache's encodings box and hash every value while the cache is built, which cost
+        // more CPU than the compression of whole blocks (SegmentationJob.LINES_CACHE).
+        .setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false")
+        .setIfMissing("spark.rdd.compress", "true")
         // The per-commit version checksum (.crc) is optional in the Delta protocol, an integrity aid
         // readers do without; computing it cost 13% of a small run (5 A/B pairs of two nights), and
         // in a non-UTC session Delta 4 verifies it with a full state reconstruction on every commit.
