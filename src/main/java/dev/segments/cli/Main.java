@@ -356,13 +356,17 @@ public final class Main {
     }
     KMeansSegments.Result kmeans = outcome.kmeans();
     if (kmeans.fitted()) {
-      String tried =
-          kmeans.tried().stream()
-              .map(t -> String.format("k=%d %.3f", t.k(), t.silhouette()))
-              .collect(Collectors.joining(", "));
+      // A stored model assigns without trying any k: the line says which model instead.
+      String how =
+          kmeans.tried().isEmpty()
+              ? kmeans.status()
+              : "tried "
+                  + kmeans.tried().stream()
+                      .map(t -> String.format("k=%d %.3f", t.k(), t.silhouette()))
+                      .collect(Collectors.joining(", "));
       out.printf(
-          "  k-means     %s k=%d, silhouette %.3f (tried %s)%n",
-          kmeans.algorithm(), kmeans.k(), kmeans.silhouette(), tried);
+          "  k-means     %s k=%d, silhouette %.3f (%s)%n",
+          kmeans.algorithm(), kmeans.k(), kmeans.silhouette(), how);
       out.println(
           "  clusters    "
               + kmeans.profiles().stream()

@@ -215,6 +215,11 @@ class NightlyRunsTest {
     Files.writeString(input.resolve("day2.csv"), DAY2);
     CliRun second = ok(run(cfg, wh, "2024-03-02"));
     assertThat(second.out()).contains("4 input = 3 clean + 0 duplicates + 1 quarantined");
+    // The night's clusters come from the model of 03-01, and the summary says so.
+    assertThat(second.out())
+        .contains("k-means     kmeans k=2, silhouette ")
+        .contains("(assigned with the model fitted as of 2024-03-01)")
+        .doesNotContain("(tried )");
 
     // One night brings an empty delivery and day 2 re-delivered under another name: a normal
     // successful day that adds no line.
