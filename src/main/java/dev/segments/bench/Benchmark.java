@@ -19,8 +19,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * {@code jobs/benchmark}: on the same generated files, the job's full pipeline at each size, DuckDB
- * doing clean + RFM, and the nightly incremental path on the history of the largest size up to 10M (twice that history
- * with {@code --doubling}); every run a child process, timed and its memory polled. Writes
+ * doing clean + RFM, and the nightly incremental path on the history of the largest size up to 10M
+ * (twice that history with {@code --doubling}); every run a child process, timed and its memory
+ * polled. Writes
  * report.md, report.csv, targets.csv and checks.csv (docs/benchmark.md explains them).
  *
  * <p>Exit codes: 0 when every run succeeded and every count matched (targets are reported, not

@@ -67,8 +67,9 @@ final class PeerSql {
    * Recency, frequency and net monetary value per customer as of D, from clean lines dated on or
    * before D; returns stay as negative amounts. Orders are grouped first and then counted: DuckDB
    * ran out of a 2 GB limit at 100M lines on {@code count(DISTINCT invoice_no)} per customer, and
-   * two plain aggregations spill. Frequency is still the orders with a purchase line. Customers with a purchase are scored 1..5 against
-   * the 20/40/60/80% quantiles: 1 + the breakpoints below the value (above it, for recency).
+   * two plain aggregations spill. Frequency is still the orders with a purchase line. Customers
+   * with a purchase are scored 1..5 against the 20/40/60/80% quantiles: 1 + the breakpoints below
+   * the value (above it, for recency).
    */
   static String rfm(LocalDate asOf) {
     String d = "DATE '" + asOf + "'";

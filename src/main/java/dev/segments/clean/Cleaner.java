@@ -86,8 +86,8 @@ public final class Cleaner {
   /**
    * What {@link #validate} computes, less the columns that follow from the others (the day, the
    * order key, a single batch's id). A run caches this and completes it with {@link #complete}:
-   * building the cache costs about as much per column as typing it (10M lines: some 4 s of CPU a
-   * column), and deriving a column again where it is used costs less.
+   * every cached column costs CPU to build and memory to hold, and deriving these three again where
+   * they are used costs less.
    */
   public static Dataset<Row> checked(RawInput raw, ColumnMapping mapping, Clean cfg) {
     // Taken before typing, which replaces a source column named like an internal one (quantity).
