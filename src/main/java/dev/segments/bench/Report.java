@@ -72,7 +72,8 @@ final class Report {
         List.of(List.of(Integer.toString(machine.cores()), Sizes.bytes(machine.memoryBytes()), machine.cpu(),
             machine.os(), machine.java(), machine.spark(), machine.delta(), duckdbVersion)));
     md.append("Each job run is `jobs/segments run` in its own JVM with `SEGMENTS_JAVA_OPTS=-Xmx")
-        .append(options.heap()).append("`, local Spark on every core; DuckDB runs in its own JVM with ")
+        .append(options.heap())
+        .append("` and the launcher's parallel garbage collector, local Spark on every core; DuckDB runs in its own JVM with ")
         .append("`memory_limit` ").append(options.heap()).append(" and every core.\n\n");
     md.append("## Data\n\n");
     dataNotes.forEach(n -> md.append("- ").append(n).append('\n'));
