@@ -269,14 +269,24 @@ public final class Cleaner {
    */
   private static Dataset<Row> dedupeWholeRows(Dataset<Row> rows, List<Column> all, List<String> batchIds) {
     Column[] keys = all.toArray(Column[]::new);
+    int partitions = Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    // Nearly every row is distinct, so a map-side partial aggregation reduces nothing and only
+    // costs a hash map per split; a plain shuffle into small partitions lets the aggregation after
+    // it fit in memory instead of spilling. Coalescing after it keeps the usual partition count
+    // for every stage that reads the cached lines.
+    Dataset<Row> spread = rows.repartition(Math.max(partitions, 2 * rows.rdd().getNumPartitions()), keys);
+    Dataset<Row> grouped;
     if (batchIds.size() == 1) {
-      return rows.groupBy(keys).agg(count(lit(1)).as(COPIES)).withColumn(RawInput.BATCH, lit(batchIds.get(0)));
+      grouped = spread.groupBy(keys).agg(count(lit(1)).as(COPIES)).withColumn(RawInput.BATCH, lit(batchIds.get(0)));
+    } else {
+      Column ids = array(batchIds.stream().sorted().distinct().map(functions::lit).toArray(Column[]::new));
+      grouped =
+          spread.groupBy(keys)
+              .agg(count(lit(1)).as(COPIES), min(array_position(ids, col(RawInput.BATCH))).as("_rank"))
+              .withColumn(RawInput.BATCH, element_at(ids, col("_rank").cast("int")))
+              .drop("_rank");
     }
-    Column ids = array(batchIds.stream().sorted().distinct().map(functions::lit).toArray(Column[]::new));
-    return rows.groupBy(keys)
-        .agg(count(lit(1)).as(COPIES), min(array_position(ids, col(RawInput.BATCH))).as("_rank"))
-        .withColumn(RawInput.BATCH, element_at(ids, col("_rank").cast("int")))
-        .drop("_rank");
+    return grouped.coalesce(partitions);
   }
 
   /**

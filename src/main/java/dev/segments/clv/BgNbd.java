@@ -83,50 +83,96 @@ public final class BgNbd {
 
   private static double evaluate(
       double r, double alpha, double a, double b, double x, double tx, double t, double[] grad) {
-    double a1 = Gamma.logGamma(r + x) - Gamma.logGamma(r) + r * Math.log(alpha);
-    double a2 =
-        Gamma.logGamma(a + b)
-            + Gamma.logGamma(b + x)
-            - Gamma.logGamma(b)
-            - Gamma.logGamma(a + b + x);
-    double a3 = -(r + x) * Math.log(alpha + t);
-    double a4 =
-        x > 0
-            ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx)
-            : Double.NEGATIVE_INFINITY;
-    double tail = Hypergeometric.logAddExp(a3, a4);
-    if (grad != null) {
-      // d/dθ ln(e^A3 + e^A4) = w3 dA3/dθ + w4 dA4/dθ with the weights w = e^(A - tail).
-      double w3 = Math.exp(a3 - tail);
-      double w4 = x > 0 ? Math.exp(a4 - tail) : 0;
-      double psiAb = Gamma.digamma(a + b);
-      double psiAbx = Gamma.digamma(a + b + x);
-      grad[0] =
-          Gamma.digamma(r + x)
-              - Gamma.digamma(r)
-              + Math.log(alpha)
-              - w3 * Math.log(alpha + t)
-              - (x > 0 ? w4 * Math.log(alpha + tx) : 0);
-      grad[1] = r / alpha - w3 * (r + x) / (alpha + t) - (x > 0 ? w4 * (r + x) / (alpha + tx) : 0);
-      grad[2] = psiAb - psiAbx + w4 / a;
-      grad[3] =
-          psiAb + Gamma.digamma(b + x) - Gamma.digamma(b) - psiAbx - (x > 0 ? w4 / (b + x - 1) : 0);
-    }
-    return a1 + a2 + tail;
+    return new Terms(new double[] {r, alpha, a, b}).evaluate(x, tx, t, grad);
   }
 
   /**
-   * Adds the log-likelihood of {x, t_x, T, customers} and its gradient with respect to the
-   * log-parameters (the optimiser's coordinates: dℓ/d ln θ = θ dℓ/dθ).
+   * The terms at fixed parameters. What depends on the parameters alone, or on them and x (the
+   * log-gamma and digamma values), is computed once, not once per row: a fit sums every distinct
+   * (x, t_x, T) at each step, and x takes few values.
    */
-  static void addTerm(double[] row, double[] params, double[] sum) {
-    double weight = row[3];
-    double[] g = new double[4];
-    sum[0] +=
-        weight * evaluate(params[0], params[1], params[2], params[3], row[0], row[1], row[2], g);
-    for (int i = 0; i < 4; i++) {
-      sum[i + 1] += weight * params[i] * g[i];
+  static final class Terms implements LikelihoodSum.Evaluator {
+    private final double r;
+    private final double alpha;
+    private final double a;
+    private final double b;
+    private final double lgR;
+    private final double lgAb;
+    private final double lgB;
+    private final double logAlpha;
+    private final double logA;
+    private final double psiR;
+    private final double psiAb;
+    private final double psiB;
+    /** Per x: lnΓ(r+x), lnΓ(b+x), lnΓ(a+b+x), ln(b+x-1), ψ(r+x), ψ(b+x), ψ(a+b+x). */
+    private final PerX perX;
+
+    Terms(double[] params) {
+      r = params[0];
+      alpha = params[1];
+      a = params[2];
+      b = params[3];
+      lgR = Gamma.logGamma(r);
+      lgAb = Gamma.logGamma(a + b);
+      lgB = Gamma.logGamma(b);
+      logAlpha = Math.log(alpha);
+      logA = Math.log(a);
+      psiR = Gamma.digamma(r);
+      psiAb = Gamma.digamma(a + b);
+      psiB = Gamma.digamma(b);
+      perX =
+          new PerX(
+              x ->
+                  new double[] {
+                    Gamma.logGamma(r + x),
+                    Gamma.logGamma(b + x),
+                    Gamma.logGamma(a + b + x),
+                    Math.log(b + x - 1),
+                    Gamma.digamma(r + x),
+                    Gamma.digamma(b + x),
+                    Gamma.digamma(a + b + x)
+                  });
     }
+
+    double evaluate(double x, double tx, double t, double[] grad) {
+      double[] v = perX.at(x);
+      double a1 = v[0] - lgR + r * logAlpha;
+      double a2 = lgAb + v[1] - lgB - v[2];
+      double logAlphaT = Math.log(alpha + t);
+      double logAlphaTx = x > 0 ? Math.log(alpha + tx) : 0;
+      double a3 = -(r + x) * logAlphaT;
+      double a4 = x > 0 ? logA - v[3] - (r + x) * logAlphaTx : Double.NEGATIVE_INFINITY;
+      double tail = Hypergeometric.logAddExp(a3, a4);
+      if (grad != null) {
+        // d/dθ ln(e^A3 + e^A4) = w3 dA3/dθ + w4 dA4/dθ with the weights w = e^(A - tail).
+        double w3 = Math.exp(a3 - tail);
+        double w4 = x > 0 ? Math.exp(a4 - tail) : 0;
+        grad[0] = v[4] - psiR + logAlpha - w3 * logAlphaT - (x > 0 ? w4 * logAlphaTx : 0);
+        grad[1] = r / alpha - w3 * (r + x) / (alpha + t) - (x > 0 ? w4 * (r + x) / (alpha + tx) : 0);
+        grad[2] = psiAb - v[6] + w4 / a;
+        grad[3] = psiAb + v[5] - psiB - v[6] - (x > 0 ? w4 / (b + x - 1) : 0);
+      }
+      return a1 + a2 + tail;
+    }
+
+    /**
+     * Adds the log-likelihood of {x, t_x, T, customers} and its gradient with respect to the
+     * log-parameters (the optimiser's coordinates: dℓ/d ln θ = θ dℓ/dθ).
+     */
+    @Override
+    public void add(double[] row, double[] sum) {
+      double weight = row[3];
+      double[] g = new double[4];
+      sum[0] += weight * evaluate(row[0], row[1], row[2], g);
+      sum[1] += weight * r * g[0];
+      sum[2] += weight * alpha * g[1];
+      sum[3] += weight * a * g[2];
+      sum[4] += weight * b * g[3];
+    }
+  }
+
+  static void addTerm(double[] row, double[] params, double[] sum) {
+    new Terms(params).add(row, sum);
   }
 
   /**
@@ -160,7 +206,7 @@ public final class BgNbd {
       // rate of one purchase a week, within a few e-folds of any retail data measured in weeks.
       Bfgs.Result result =
           Bfgs.minimise(
-              u -> negated(LikelihoodSum.sum(rows, expAll(u), BgNbd::addTerm)),
+              u -> negated(LikelihoodSum.sum(rows, expAll(u), Terms::new)),
               new double[4],
               RELATIVE_TOLERANCE,
               MAX_ITERATIONS,

@@ -67,30 +67,62 @@ public final class GammaGamma {
 
   private static double evaluate(
       double p, double q, double gamma, double x, double m, double[] grad) {
-    double px = p * x;
-    double logScale = Math.log(gamma + x * m);
-    if (grad != null) {
-      double psiPxq = Gamma.digamma(px + q);
-      grad[0] = x * (psiPxq - Gamma.digamma(px) + Math.log(m) + Math.log(x) - logScale);
-      grad[1] = psiPxq - Gamma.digamma(q) + Math.log(gamma) - logScale;
-      grad[2] = q / gamma - (px + q) / (gamma + x * m);
-    }
-    return Gamma.logGamma(px + q)
-        - Gamma.logGamma(px)
-        - Gamma.logGamma(q)
-        + q * Math.log(gamma)
-        + (px - 1) * Math.log(m)
-        + px * Math.log(x)
-        - (px + q) * logScale;
+    return new Terms(new double[] {p, q, gamma}).evaluate(x, m, grad);
   }
 
-  /** Adds the weighted log-likelihood of {x, m, customers} and its log-parameter gradient. */
-  static void addTerm(double[] row, double[] params, double[] sum) {
-    double weight = row[2];
-    double[] g = new double[3];
-    sum[0] += weight * evaluate(params[0], params[1], params[2], row[0], row[1], g);
-    for (int i = 0; i < 3; i++) {
-      sum[i + 1] += weight * params[i] * g[i];
+  /**
+   * The terms at fixed parameters; the log-gamma and digamma values depend on the parameters and x
+   * only and are computed once per x (see {@link BgNbd.Terms}).
+   */
+  static final class Terms implements LikelihoodSum.Evaluator {
+    private final double p;
+    private final double q;
+    private final double gamma;
+    private final double lgQ;
+    private final double logGammaScale;
+    private final double psiQ;
+    /** Per x: lnΓ(px+q), lnΓ(px), ln x, ψ(px+q), ψ(px). */
+    private final PerX perX;
+
+    Terms(double[] params) {
+      p = params[0];
+      q = params[1];
+      gamma = params[2];
+      lgQ = Gamma.logGamma(q);
+      logGammaScale = Math.log(gamma);
+      psiQ = Gamma.digamma(q);
+      perX =
+          new PerX(
+              x -> {
+                double px = p * x;
+                return new double[] {
+                  Gamma.logGamma(px + q), Gamma.logGamma(px), Math.log(x), Gamma.digamma(px + q), Gamma.digamma(px)
+                };
+              });
+    }
+
+    double evaluate(double x, double m, double[] grad) {
+      double[] v = perX.at(x);
+      double px = p * x;
+      double logScale = Math.log(gamma + x * m);
+      double logM = Math.log(m);
+      if (grad != null) {
+        grad[0] = x * (v[3] - v[4] + logM + v[2] - logScale);
+        grad[1] = v[3] - psiQ + logGammaScale - logScale;
+        grad[2] = q / gamma - (px + q) / (gamma + x * m);
+      }
+      return v[0] - v[1] - lgQ + q * logGammaScale + (px - 1) * logM + px * v[2] - (px + q) * logScale;
+    }
+
+    /** Adds the weighted log-likelihood of {x, m, customers} and its log-parameter gradient. */
+    @Override
+    public void add(double[] row, double[] sum) {
+      double weight = row[2];
+      double[] g = new double[3];
+      sum[0] += weight * evaluate(row[0], row[1], g);
+      sum[1] += weight * p * g[0];
+      sum[2] += weight * q * g[1];
+      sum[3] += weight * gamma * g[2];
     }
   }
 
@@ -125,7 +157,7 @@ public final class GammaGamma {
       // A deterministic start at p = q = γ = 1.
       Bfgs.Result result =
           Bfgs.minimise(
-              u -> BgNbd.negated(LikelihoodSum.sum(rows, BgNbd.expAll(u), GammaGamma::addTerm)),
+              u -> BgNbd.negated(LikelihoodSum.sum(rows, BgNbd.expAll(u), Terms::new)),
               new double[3],
               BgNbd.RELATIVE_TOLERANCE,
               BgNbd.MAX_ITERATIONS,
