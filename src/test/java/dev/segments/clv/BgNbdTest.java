@@ -3,6 +3,10 @@ package dev.segments.clv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.segments.TestSpark;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +41,49 @@ class BgNbdTest {
     double a4 = A / (B + 1) * Math.pow(ALPHA + tx, -(R + 2));
     double expected = Math.log(a1 * a2 * (a3 + a4));
     assertThat(BgNbd.logLikelihood(P, 2, tx, t)).isCloseTo(expected, within(1e-12));
+  }
+
+  /** The closed form of {@link #likelihoodWithTwoRepeatPurchases} for any t_x and T. */
+  private static double twoRepeats(double tx, double t) {
+    double a1 = R * (R + 1) * Math.pow(ALPHA, R);
+    double a2 = B * (B + 1) / ((A + B) * (A + B + 1));
+    return Math.log(a1 * a2 * (Math.pow(ALPHA + t, -(R + 2)) + A / (B + 1) * Math.pow(ALPHA + tx, -(R + 2))));
+  }
+
+  private static double noRepeats(double t) {
+    return Math.log(Math.pow(ALPHA / (ALPHA + t), R));
+  }
+
+  @Test
+  void termsKeptAcrossRowsGiveEachRowItsOwnLikelihood() {
+    // One Terms object serves a whole partition and keeps the per-x values it computed: rows with
+    // x = 2 and x = 0 interleaved must each still get their own closed-form value.
+    BgNbd.Terms terms = new BgNbd.Terms(new double[] {R, ALPHA, A, B});
+    double[][] rows = {{2, 30.43, 38.86}, {0, 0, 20}, {2, 10, 50}, {0, 0, 38.86}, {2, 1, 2}};
+    for (double[] row : rows) {
+      double expected = row[0] == 0 ? noRepeats(row[2]) : twoRepeats(row[1], row[2]);
+      assertThat(terms.evaluate(row[0], row[1], row[2], null)).as("row %s", List.of(row[0], row[1], row[2]))
+          .isCloseTo(expected, within(1e-12));
+    }
+  }
+
+  @Test
+  void likelihoodSumOverPartitionsIsTheWeightedSumOfItsRows() {
+    // {x, t_x, T, customers} over three partitions; the answer is the closed forms weighted by hand.
+    List<double[]> rows =
+        List.of(
+            new double[] {2, 30.43, 38.86, 3}, new double[] {0, 0, 20, 5}, new double[] {2, 10, 50, 1},
+            new double[] {0, 0, 38.86, 2}, new double[] {2, 1, 2, 4});
+    double expected =
+        3 * twoRepeats(30.43, 38.86) + 5 * noRepeats(20) + twoRepeats(10, 50) + 2 * noRepeats(38.86)
+            + 4 * twoRepeats(1, 2);
+    JavaRDD<double[]> rdd = JavaSparkContext.fromSparkContext(TestSpark.spark().sparkContext()).parallelize(rows, 3);
+    double[] sum = LikelihoodSum.sum(rdd, new double[] {R, ALPHA, A, B}, BgNbd.Terms::new);
+    assertThat(sum).hasSize(5);
+    assertThat(sum[0]).isCloseTo(expected, within(1e-9));
+    double[] g = BgNbd.gradient(P, 2, 30.43, 38.86);
+    double[] alone = LikelihoodSum.sum(rdd.filter(r -> r[1] == 30.43), new double[] {R, ALPHA, A, B}, BgNbd.Terms::new);
+    assertThat(alone[4]).isCloseTo(3 * B * g[3], within(1e-9));
   }
 
   @Test
