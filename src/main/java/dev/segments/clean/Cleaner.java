@@ -92,7 +92,7 @@ public final class Cleaner {
   public static Dataset<Row> checked(RawInput raw, ColumnMapping mapping, Clean cfg) {
     // Taken before typing, which replaces a source column named like an internal one (quantity).
     Dataset<Row> deduped =
-        dedupe(raw, cfg.dedupe())
+        dedupe(raw, mapping, cfg.dedupe())
             .withColumn(RAW_STRUCT, rawStruct(raw.columns()))
             .withColumn(RAW_HASH, rawHash(raw.columns()));
     Column customer = normalizedCustomer(input(mapping.customerId()));
@@ -243,7 +243,7 @@ public final class Cleaner {
     return new Reconciliation(counts.getLong(0), counts.getLong(2), counts.getLong(1), counts.getLong(3));
   }
 
-  private static Dataset<Row> dedupe(RawInput raw, Dedupe cfg) {
+  private static Dataset<Row> dedupe(RawInput raw, ColumnMapping mapping, Dedupe cfg) {
     List<Column> all = new ArrayList<>();
     for (String name : raw.columns()) {
       all.add(input(name));
@@ -257,7 +257,7 @@ public final class Cleaner {
     return switch (cfg.mode()) {
       case OFF -> rows.withColumn(COPIES, lit(1L));
       // A row delivered in two batches of one run is kept once, under the first batch by id.
-      case WHOLE_ROW -> dedupeWholeRows(rows, all, raw.batchIds());
+      case WHOLE_ROW -> dedupeWholeRows(rows, all, raw.batchIds(), orderColumns(mapping));
       case KEYS -> dedupeByKeys(rows, raw.columns(), cfg);
     };
   }
@@ -267,14 +267,18 @@ public final class Cleaner {
    * (strings do not fit a hash aggregation's buffer), so the first batch is found by its rank among
    * the sorted ids instead, and a single batch needs no minimum at all.
    */
-  private static Dataset<Row> dedupeWholeRows(Dataset<Row> rows, List<Column> all, List<String> batchIds) {
+  private static Dataset<Row> dedupeWholeRows(
+      Dataset<Row> rows, List<Column> all, List<String> batchIds, Column[] order) {
     Column[] keys = all.toArray(Column[]::new);
     int partitions = Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
     // Nearly every row is distinct, so a map-side partial aggregation reduces nothing and only
     // costs a hash map per split; a plain shuffle into small partitions lets the aggregation after
-    // it fit in memory instead of spilling. Coalescing after it keeps the usual partition count
-    // for every stage that reads the cached lines.
-    Dataset<Row> spread = rows.repartition(Math.max(partitions, 2 * rows.rdd().getNumPartitions()), keys);
+    // it fit in memory instead of spilling. Identical rows share their raw customer and order, so
+    // shuffling by those two is enough to bring copies together, and it leaves each order's lines
+    // in one partition: the per-order and per-day aggregations that read the cached lines then
+    // shrink them before their own shuffles. A customer with many orders is still spread.
+    // Coalescing keeps the usual partition count for every stage that reads the cached lines.
+    Dataset<Row> spread = rows.repartition(Math.max(partitions, 2 * rows.rdd().getNumPartitions()), order);
     Dataset<Row> grouped;
     if (batchIds.size() == 1) {
       grouped = spread.groupBy(keys).agg(count(lit(1)).as(COPIES)).withColumn(RawInput.BATCH, lit(batchIds.get(0)));
@@ -287,6 +291,16 @@ public final class Cleaner {
               .drop("_rank");
     }
     return grouped.coalesce(partitions);
+  }
+
+  /**
+   * The raw columns that identify a line's order: customer and order id, or, without an order id,
+   * customer and timestamp (an order is then a customer's day, and its lines mostly share a time).
+   */
+  private static Column[] orderColumns(ColumnMapping mapping) {
+    return new Column[] {
+      input(mapping.customerId()), input(mapping.hasOrderId() ? mapping.orderId() : mapping.timestamp())
+    };
   }
 
   /**
