@@ -273,8 +273,8 @@ public final class Cleaner {
     int partitions = Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
     // Nearly every row is distinct, so a map-side partial aggregation reduces nothing and only
     // costs a hash map per split; a plain shuffle into small partitions lets the aggregation after
-    // it fit in memory instead of spilling. Identical rows share their raw customer and order, so
-    // shuffling by those two is enough to bring copies together, and it leaves each order's lines
+    // it fit in memory instead of spilling. Identical rows share their raw customer, order and time,
+    // so shuffling by those is enough to bring copies together, and it leaves each order's lines
     // in one partition: the per-order and per-day aggregations that read the cached lines then
     // shrink them before their own shuffles. A customer with many orders is still spread.
     // Coalescing keeps the usual partition count for every stage that reads the cached lines.
@@ -294,13 +294,18 @@ public final class Cleaner {
   }
 
   /**
-   * The raw columns that identify a line's order: customer and order id, or, without an order id,
-   * customer and timestamp (an order is then a customer's day, and its lines mostly share a time).
+   * The raw columns an order's lines share: customer, order id when mapped, and timestamp (an order
+   * is written with one time). The timestamp also spreads lines whose customer and order id are both
+   * blank, which would otherwise all meet in one partition.
    */
   private static Column[] orderColumns(ColumnMapping mapping) {
-    return new Column[] {
-      input(mapping.customerId()), input(mapping.hasOrderId() ? mapping.orderId() : mapping.timestamp())
-    };
+    List<Column> columns = new ArrayList<>();
+    columns.add(input(mapping.customerId()));
+    if (mapping.hasOrderId()) {
+      columns.add(input(mapping.orderId()));
+    }
+    columns.add(input(mapping.timestamp()));
+    return columns.toArray(Column[]::new);
   }
 
   /**
