@@ -16,6 +16,8 @@ public final class Columns {
   public static final String LINE_AMOUNT = "line_amount";
   public static final String BATCH_ID = "batch_id";
   public static final String LINE_HASH = "line_hash";
+  /** A line's amount in whole millionths, beside the lines while a run sums them; never written. */
+  public static final String LINE_AMOUNT_MICROS = "_line_amount_micros";
 
   // Quarantine.
   public static final String RAW_ROW = "raw_row";

@@ -4,6 +4,7 @@ import static dev.segments.Columns.CUSTOMER_ID;
 import static dev.segments.Columns.EVENT_DATE;
 import static dev.segments.Columns.EVENT_TS;
 import static dev.segments.Columns.LINE_AMOUNT;
+import static dev.segments.Columns.LINE_AMOUNT_MICROS;
 import static dev.segments.Columns.ORDER_ID;
 import static dev.segments.Columns.ORDER_KEY;
 import static dev.segments.Columns.BATCH_ID;
@@ -63,6 +64,16 @@ public final class Cleaner {
   public static final DataType QUANTITY_TYPE = DataTypes.createDecimalType(20, 4);
 
   public static final DataType PRICE_TYPE = DataTypes.createDecimalType(22, 6);
+
+  /**
+   * The types a quantity and a price (or line amount) are read as: at most 18 digits, so Spark keeps
+   * them in a long, not as bytes and BigDecimal, while the lines are cached and summed. The
+   * transactions table keeps its wider types. Larger values (a quantity of 10^14, a price of 10^12)
+   * cannot make an amount a sum holds exactly (Money) and are quarantined as bad numbers.
+   */
+  static final DataType QUANTITY_READ_TYPE = DataTypes.createDecimalType(18, 4);
+
+  static final DataType PRICE_READ_TYPE = DataTypes.createDecimalType(18, 6);
   public static final DataType MONEY_TYPE = DataTypes.createDecimalType(38, 6);
 
   private static final String NO_VALUE = "";
@@ -98,11 +109,11 @@ public final class Cleaner {
     Column customer = normalizedCustomer(input(mapping.customerId()));
     Column timestamp = eventTimestamp(mapping);
     Column quantity =
-        mapping.quantity() == null ? lit(null).cast(QUANTITY_TYPE) : number(mapping.quantity(), QUANTITY_TYPE);
+        mapping.quantity() == null ? lit(null).cast(QUANTITY_READ_TYPE) : number(mapping.quantity(), QUANTITY_READ_TYPE);
     Column price =
-        mapping.pricedPerUnit() ? number(mapping.unitPrice(), PRICE_TYPE) : lit(null).cast(PRICE_TYPE);
+        mapping.pricedPerUnit() ? number(mapping.unitPrice(), PRICE_READ_TYPE) : lit(null).cast(PRICE_READ_TYPE);
     Column amount =
-        mapping.pricedPerUnit() ? lit(null).cast(PRICE_TYPE) : number(mapping.lineAmount(), PRICE_TYPE);
+        mapping.pricedPerUnit() ? lit(null).cast(PRICE_READ_TYPE) : number(mapping.lineAmount(), PRICE_READ_TYPE);
     Column product = mapping.productId() == null ? lit(null).cast(DataTypes.StringType) : blankToNull(trim(input(mapping.productId())));
     Column order = mapping.hasOrderId() ? blankToNull(trim(input(mapping.orderId()))) : lit(null).cast(DataTypes.StringType);
 
@@ -115,6 +126,16 @@ public final class Cleaner {
             .withColumn("_amount", amount)
             .withColumn(PRODUCT_ID, product)
             .withColumn(ORDER_ID, order);
+    Column lineAmount =
+        mapping.pricedPerUnit()
+            ? col(QUANTITY).multiply(col(UNIT_PRICE)).cast(MONEY_TYPE)
+            // A line amount is signed by the line: a negative quantity makes it a return whatever
+            // sign the amount was written with.
+            : when(coalesce(col(QUANTITY).lt(0), lit(false)), abs(col("_amount")).unary_$minus())
+                .otherwise(col("_amount"))
+                .cast(MONEY_TYPE);
+    // The amount is computed once, in millionths (Money): the cached lines hold no wide decimal sum input.
+    typed = typed.withColumn(LINE_AMOUNT, lineAmount).withColumn(LINE_AMOUNT_MICROS, Money.tryMicros(col(LINE_AMOUNT)));
 
     Column numberBad =
         numberUnparsed(mapping.quantity(), col(QUANTITY))
@@ -133,6 +154,9 @@ public final class Cleaner {
     checks.add(reasonWhen(numberBad, QuarantineReason.BAD_NUMBER));
     checks.add(reasonWhen(coalesce(col(QUANTITY).equalTo(0), lit(false)), QuarantineReason.ZERO_QUANTITY));
     checks.add(reasonWhen(coalesce(col(UNIT_PRICE).lt(0), lit(false)), QuarantineReason.NEGATIVE_PRICE));
+    // Sums are exact in a long's range (Money); a line beyond it is no purchase, but a typo.
+    checks.add(
+        reasonWhen(col(LINE_AMOUNT).isNotNull().and(col(LINE_AMOUNT_MICROS).isNull()), QuarantineReason.AMOUNT_OUT_OF_RANGE));
     checks.add(
         reasonWhen(
             coalesce(col(CUSTOMER_ID).isin(normalizedIds(cfg.blacklist())), lit(false)),
@@ -145,14 +169,6 @@ public final class Cleaner {
     // Only a quarantined row keeps its reasons, so only such a row builds the array.
     Column reasons = array_except(array(checks.toArray(Column[]::new)), array(lit(null).cast(DataTypes.StringType)));
 
-    Column lineAmount =
-        mapping.pricedPerUnit()
-            ? col(QUANTITY).multiply(col(UNIT_PRICE)).cast(MONEY_TYPE)
-            // A line amount is signed by the line: a negative quantity makes it a return whatever
-            // sign the amount was written with.
-            : when(coalesce(col(QUANTITY).lt(0), lit(false)), abs(col("_amount")).unary_$minus())
-                .otherwise(col("_amount"))
-                .cast(MONEY_TYPE);
     List<Column> out = new ArrayList<>();
     out.add(col(CUSTOMER_ID));
     out.add(col(ORDER_ID));
@@ -160,7 +176,7 @@ public final class Cleaner {
     out.add(col(EVENT_TS));
     out.add(col(QUANTITY));
     out.add(col(UNIT_PRICE));
-    out.add(when(col(REASON).isNull(), lineAmount).as(LINE_AMOUNT));
+    out.add(when(col(REASON).isNull(), col(LINE_AMOUNT_MICROS)).as(LINE_AMOUNT_MICROS));
     out.add(col(REASON));
     out.add(col(REASONS));
     out.add(col(RAW_ROW));
@@ -193,15 +209,16 @@ public final class Cleaner {
         col(PRODUCT_ID),
         col(EVENT_TS),
         eventDate.as(EVENT_DATE),
-        col(QUANTITY),
-        col(UNIT_PRICE),
-        col(LINE_AMOUNT),
+        col(QUANTITY).cast(QUANTITY_TYPE).as(QUANTITY),
+        col(UNIT_PRICE).cast(PRICE_TYPE).as(UNIT_PRICE),
+        Money.fromMicros(col(LINE_AMOUNT_MICROS)).as(LINE_AMOUNT),
         col(REASON),
         col(REASONS),
         col(RAW_ROW),
         col(LINE_HASH),
         batch.as(BATCH_ID),
-        col(COPIES));
+        col(COPIES),
+        col(LINE_AMOUNT_MICROS));
   }
 
   /** The clean lines of a validated dataset. */
@@ -219,7 +236,8 @@ public final class Cleaner {
             col(UNIT_PRICE),
             col(LINE_AMOUNT),
             col(LINE_HASH),
-            col(BATCH_ID));
+            col(BATCH_ID),
+            col(LINE_AMOUNT_MICROS));
   }
 
   /** The quarantined rows of a validated dataset: the raw row and why. */

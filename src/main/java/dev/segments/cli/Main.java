@@ -117,9 +117,10 @@ public final class Main {
       if (t instanceof SparkThrowable spark
           && spark.getCondition() != null
           && (spark.getCondition().startsWith("NUMERIC_VALUE_OUT_OF_RANGE")
-              || spark.getCondition().startsWith("ARITHMETIC_OVERFLOW"))) {
+              || spark.getCondition().startsWith("ARITHMETIC_OVERFLOW")
+              || spark.getCondition().startsWith("CAST_OVERFLOW"))) {
         return SegmentsException.data(
-            "An amount or sum does not fit the money type decimal(38,6); the run was not published ("
+            "An amount or sum is beyond what the job sums exactly (±9,223,372,036,854.775807); the run was not published ("
                 + firstSentence(String.valueOf(t.getMessage())) + ")",
             failure);
       }

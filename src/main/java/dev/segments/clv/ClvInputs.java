@@ -6,6 +6,7 @@ import static dev.segments.Columns.EVENT_DATE;
 import static dev.segments.Columns.FIRST_PURCHASE_DATE;
 import static dev.segments.Columns.LAST_PURCHASE_DATE;
 import static dev.segments.Columns.LINE_AMOUNT;
+import static dev.segments.Columns.LINE_AMOUNT_MICROS;
 import static dev.segments.Columns.FIRST_DAY_VALUE;
 import static dev.segments.Columns.MEAN_REPEAT_VALUE;
 import static dev.segments.Columns.PURCHASE_DAYS;
@@ -25,6 +26,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.segments.clean.Cleaner;
+import dev.segments.clean.Money;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +51,7 @@ public final class ClvInputs {
   private static final String PURCHASE_DAY = "purchase_day";
 
   /** A line that buys something, free items included; negative amounts are returns. */
-  static final Column IS_PURCHASE_LINE = col(LINE_AMOUNT).geq(0);
+  static final Column IS_PURCHASE_LINE = col(LINE_AMOUNT_MICROS).geq(0);
 
   public static Dataset<Row> compute(Dataset<Row> cleanLines, LocalDate asOf) {
     requireColumns(cleanLines);
@@ -65,10 +67,11 @@ public final class ClvInputs {
   public static Dataset<Row> state(Dataset<Row> cleanLines) {
     requireColumns(cleanLines);
     // A day's value is its net amount: a return made on the day of a purchase reduces that order.
+    // Day values stay in millionths until the per-customer sums (Money).
     Dataset<Row> purchaseDays =
-        cleanLines
+        Money.withMicros(cleanLines)
             .groupBy(col(CUSTOMER_ID), col(EVENT_DATE))
-            .agg(sum(col(LINE_AMOUNT)).as(DAY_VALUE), max(IS_PURCHASE_LINE).as(PURCHASE_DAY))
+            .agg(sum(col(LINE_AMOUNT_MICROS)).as(DAY_VALUE), max(IS_PURCHASE_LINE).as(PURCHASE_DAY))
             .where(col(PURCHASE_DAY));
     return purchaseDays
         .groupBy(col(CUSTOMER_ID))
@@ -76,8 +79,8 @@ public final class ClvInputs {
             min(col(EVENT_DATE)).as(FIRST_PURCHASE_DATE),
             max(col(EVENT_DATE)).as(LAST_PURCHASE_DATE),
             count(lit(1)).cast(DataTypes.LongType).as(PURCHASE_DAYS),
-            sum(col(DAY_VALUE)).cast(Cleaner.MONEY_TYPE).as(PURCHASE_DAYS_VALUE),
-            min_by(col(DAY_VALUE), col(EVENT_DATE)).cast(Cleaner.MONEY_TYPE).as(FIRST_DAY_VALUE));
+            Money.fromMicros(sum(col(DAY_VALUE))).as(PURCHASE_DAYS_VALUE),
+            Money.fromMicros(min_by(col(DAY_VALUE), col(EVENT_DATE))).as(FIRST_DAY_VALUE));
   }
 
   /**

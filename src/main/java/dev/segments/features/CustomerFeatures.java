@@ -8,6 +8,7 @@ import static dev.segments.Columns.FIRST_PURCHASE_DATE;
 import static dev.segments.Columns.FREQUENCY;
 import static dev.segments.Columns.LAST_PURCHASE_DATE;
 import static dev.segments.Columns.LINE_AMOUNT;
+import static dev.segments.Columns.LINE_AMOUNT_MICROS;
 import static dev.segments.Columns.MEAN_DAYS_BETWEEN_ORDERS;
 import static dev.segments.Columns.MONETARY;
 import static dev.segments.Columns.ORDER_KEY;
@@ -32,6 +33,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.segments.clean.Cleaner;
+import dev.segments.clean.Money;
 import dev.segments.config.SegmentsConfig.Features;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
@@ -49,7 +51,7 @@ public final class CustomerFeatures {
 
   /** A return reduces value: a negative quantity, or a negative amount where lines carry amounts. */
   static final Column IS_RETURN =
-      coalesce(col(QUANTITY).lt(0), lit(false)).or(col(LINE_AMOUNT).lt(0));
+      coalesce(col(QUANTITY).lt(0), lit(false)).or(col(LINE_AMOUNT_MICROS).lt(0));
 
   /** A purchase line has quantity > 0 (free items included), or no quantity and a non-negative amount. */
   static final Column IS_PURCHASE = IS_RETURN.unary_$bang();
@@ -67,18 +69,17 @@ public final class CustomerFeatures {
    */
   public static Dataset<Row> state(Dataset<Row> lines) {
     requireColumns(lines);
-    Column zero = lit(0).cast(Cleaner.MONEY_TYPE);
-    return lines
+    Column micros = col(LINE_AMOUNT_MICROS);
+    Column zero = lit(0L);
+    return Money.withMicros(lines)
         .groupBy(col(CUSTOMER_ID))
         .agg(
             min(when(IS_PURCHASE, col(EVENT_DATE))).as(FIRST_PURCHASE_DATE),
             max(when(IS_PURCHASE, col(EVENT_DATE))).as(LAST_PURCHASE_DATE),
             count_distinct(when(IS_PURCHASE, col(ORDER_KEY))).cast(DataTypes.LongType).as(FREQUENCY),
-            sum(col(LINE_AMOUNT)).cast(Cleaner.MONEY_TYPE).as(MONETARY),
-            coalesce(sum(when(IS_PURCHASE, col(LINE_AMOUNT))), zero).cast(Cleaner.MONEY_TYPE).as(PURCHASED_VALUE),
-            coalesce(sum(when(IS_RETURN, col(LINE_AMOUNT).unary_$minus())), zero)
-                .cast(Cleaner.MONEY_TYPE)
-                .as(RETURNED_VALUE));
+            Money.fromMicros(sum(micros)).as(MONETARY),
+            Money.fromMicros(coalesce(sum(when(IS_PURCHASE, micros)), zero)).as(PURCHASED_VALUE),
+            Money.fromMicros(coalesce(sum(when(IS_RETURN, micros.unary_$minus())), zero)).as(RETURNED_VALUE));
   }
 
   /**
@@ -86,10 +87,10 @@ public final class CustomerFeatures {
    * features need, and small enough to keep between nightly runs.
    */
   public static Dataset<Row> days(Dataset<Row> lines, LocalDate asOf, Features cfg) {
-    return lines
+    return Money.withMicros(lines)
         .where(col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(windowStart(asOf, cfg)))))
         .groupBy(col(CUSTOMER_ID), col(EVENT_DATE))
-        .agg(sum(col(LINE_AMOUNT)).cast(Cleaner.MONEY_TYPE).as(LINE_AMOUNT));
+        .agg(Money.fromMicros(sum(col(LINE_AMOUNT_MICROS))).as(LINE_AMOUNT));
   }
 
   /** Days on or before this date never count in the windows of D or of any later date. */

@@ -36,6 +36,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.segments.SegmentsException;
 import dev.segments.clean.Cleaner;
+import dev.segments.clean.Money;
 import dev.segments.clean.RawInput;
 import dev.segments.clean.Reconciliation;
 import dev.segments.clean.TransactionReader;
@@ -359,9 +360,9 @@ public final class SegmentationJob {
     // Every check that fails a run before any write has passed: the lines' table is written now,
     // beside the stages below.
     if (!incremental) {
-      writer.start(new TableWriter.Write(Tables.TRANSACTIONS, () -> warehouse.overwrite(Tables.TRANSACTIONS, lines)));
+      writer.start(new TableWriter.Write(Tables.TRANSACTIONS, () -> warehouse.overwrite(Tables.TRANSACTIONS, Money.withoutMicros(lines))));
     } else if (!ingest.added().isEmpty()) {
-      writer.start(new TableWriter.Write(Tables.TRANSACTIONS, () -> warehouse.append(Tables.TRANSACTIONS, lines)));
+      writer.start(new TableWriter.Write(Tables.TRANSACTIONS, () -> warehouse.append(Tables.TRANSACTIONS, Money.withoutMicros(lines))));
     }
 
     Dataset<Row> scoredBase = CustomerFeatures.scored(features);
@@ -686,7 +687,11 @@ public final class SegmentationJob {
     long skippedBatches = listing.batches().size() - added.size();
     Optional<RunRecord> lastLines = RunLog.lastWriterOf(history, Tables.TRANSACTIONS);
     Dataset<Row> loadedLines =
-        lastLines.map(r -> warehouse.readVersion(Tables.TRANSACTIONS, r.tableVersions().get(Tables.TRANSACTIONS))).orElse(null);
+        lastLines
+            .map(r -> warehouse.readVersion(Tables.TRANSACTIONS, r.tableVersions().get(Tables.TRANSACTIONS)))
+            // Beside the clean stage's lines, which carry their amounts in millionths too.
+            .map(Money::withMicros)
+            .orElse(null);
     RawInput raw =
         added.isEmpty()
             ? null

@@ -100,10 +100,7 @@ class CleanerTest {
             line("8", "A", "2", "2024-01-01 10:00", "1.00", "13000.0"),
             line("9", "POST", "1", "2024-01-01 10:00", "18.00", "c1"),
             line("10", "A", "2", "2024-01-01 10:00", "1.00", "c1"));
-    Map<String, String> reasonByInvoice =
-        v.collectAsList().stream()
-            .filter(r -> r.getAs("reason") != null)
-            .collect(Collectors.toMap(r -> invoiceOf(r), r -> r.getAs("reason")));
+    Map<String, String> reasonByInvoice = reasonByInvoice(v);
     assertThat(reasonByInvoice)
         .containsEntry("1", "malformed_row")
         .containsEntry("2", "missing_customer")
@@ -116,6 +113,39 @@ class CleanerTest {
         .containsEntry("9", "excluded_product")
         .hasSize(9);
     assertThat(Cleaner.reconcile(v)).isEqualTo(new Reconciliation(10, 1, 0, 9));
+  }
+
+  @Test
+  void anAmountBeyondWhatASumHoldsExactlyIsQuarantinedAndTheLimitItselfIsKept() {
+    // The limit is (2^63 - 1) millionths: 9,223,372,036,854.775807. Quantities and prices are
+    // read with 18 digits, 14 and 12 before the point, so a line comes near it as 10 x 9.2e11.
+    Dataset<Row> v =
+        validate(
+            clean(DedupeMode.WHOLE_ROW, List.of(), List.of()),
+            line("1", "A", "10", "2024-01-01 10:00", "922337203685.477580", "c1"),
+            line("2", "A", "-10", "2024-01-01 10:00", "922337203685.477580", "c1"),
+            line("3", "A", "10", "2024-01-01 10:00", "922337203685.477581", "c1"),
+            line("4", "A", "-10", "2024-01-01 10:00", "922337203685.477581", "c1"),
+            line("5", "A", "10000000", "2024-01-01 10:00", "10000000", "c1"),
+            line("6", "A", "100000000000000", "2024-01-01 10:00", "0", "c1"),
+            line("7", "A", "99999999999999.9999", "2024-01-01 10:00", "0", "c1"),
+            line("8", "A", "1", "2024-01-01 10:00", "1000000000000", "c1"));
+    Map<String, String> reasonByInvoice = reasonByInvoice(v);
+    assertThat(reasonByInvoice)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "3", "amount_out_of_range", "4", "amount_out_of_range", "5", "amount_out_of_range",
+                "6", "bad_number", "8", "bad_number"));
+    Map<String, BigDecimal> amountByInvoice =
+        Cleaner.cleanLines(v).collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.getAs("order_id"), r -> r.getAs("line_amount")));
+    assertThat(amountByInvoice.get("1")).isEqualByComparingTo("9223372036854.7758");
+    assertThat(amountByInvoice.get("2")).isEqualByComparingTo("-9223372036854.7758");
+    assertThat(amountByInvoice.get("7")).isEqualByComparingTo("0");
+    Row kept = Cleaner.cleanLines(v).where("order_id = '7'").first();
+    assertThat((BigDecimal) kept.getAs("quantity")).isEqualByComparingTo("99999999999999.9999");
+    assertThat(Cleaner.cleanLines(v).schema().apply("quantity").dataType()).isEqualTo(Cleaner.QUANTITY_TYPE);
+    assertThat(Money.LIMIT).isEqualByComparingTo("9223372036854.775807");
   }
 
   @Test
@@ -260,6 +290,12 @@ class CleanerTest {
             new Object[] {"1", "A", "2", "2024-01-01 10:00", "1.50", "c1", null, "x"},
             new Object[] {"1", "A", "2", "2024-01-01 10:00", "1.50", "c1", "x", null});
     assertThat(v.select("line_hash").distinct().count()).isEqualTo(2);
+  }
+
+  private static Map<String, String> reasonByInvoice(Dataset<Row> validated) {
+    return validated.collectAsList().stream()
+        .filter(r -> r.getAs("reason") != null)
+        .collect(Collectors.toMap(r -> invoiceOf(r), r -> r.getAs("reason")));
   }
 
   private static String invoiceOf(Row r) {

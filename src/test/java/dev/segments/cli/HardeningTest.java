@@ -262,15 +262,35 @@ class HardeningTest {
 
   @Test
   void case6AnOverflowFailsWithAClearMessageAndPublishesNothing() throws IOException {
+    // Each line fits (1e12, below the limit of about 9.22e12), their sum of 2e13 does not.
     StringBuilder csv = new StringBuilder("invoice,sku,qty,when,price,cust\n");
     for (int i = 0; i < 20; i++) {
-      csv.append(i).append(",A,9000000000000000,2024-01-10 09:00,9000000000000000,c1\n");
+      csv.append(i).append(",A,1000000,2024-01-10 09:00,1000000,c1\n");
     }
     Path input = Files.writeString(dir.resolve("huge.csv"), csv.toString());
     CliRun run = run(input, EndToEndTest.config(input, 0.2));
     assertOneLine(run, 65);
-    assertThat(run.err()).contains("does not fit the money type decimal(38,6)").contains("not published");
+    assertThat(run.err()).contains("beyond what the job sums exactly").contains("not published");
     assertNothingPublished();
+  }
+
+  @Test
+  void case6ALineBeyondTheExactRangeIsQuarantinedAndTheRestScored() throws IOException {
+    String csv =
+        "invoice,sku,qty,when,price,cust\n"
+            + "1,A,10000000,2024-01-10 09:00,10000000,c1\n"
+            + "2,A,2,2024-01-10 09:00,1.25,c1\n"
+            + "3,A,1,2024-01-11 09:00,4.00,c2\n";
+    Path input = Files.writeString(dir.resolve("typo.csv"), csv);
+    CliRun run = run(input, EndToEndTest.config(input, 0.5));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(table("quarantine")).extracting(r -> (String) r.getAs("reason")).containsExactly("amount_out_of_range");
+    Map<String, BigDecimal> monetary =
+        table("customer_features").stream()
+            .collect(Collectors.toMap(r -> (String) r.getAs("customer_id"), r -> (BigDecimal) r.getAs("monetary")));
+    assertThat(monetary).hasSize(2);
+    assertThat(monetary.get("c1")).isEqualByComparingTo("2.50");
+    assertThat(monetary.get("c2")).isEqualByComparingTo("4.00");
   }
 
   @Test
