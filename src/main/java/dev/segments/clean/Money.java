@@ -4,9 +4,12 @@ import static dev.segments.Columns.LINE_AMOUNT;
 import static dev.segments.Columns.LINE_AMOUNT_MICROS;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftright;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.try_multiply;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -48,8 +51,27 @@ public final class Money {
     if (Arrays.asList(lines.columns()).contains(LINE_AMOUNT_MICROS)) {
       return lines;
     }
-    return lines.withColumn(
-        LINE_AMOUNT_MICROS, col(LINE_AMOUNT).cast(Cleaner.MONEY_TYPE).multiply(lit(MILLION)).cast(DataTypes.LongType));
+    return lines.withColumn(LINE_AMOUNT_MICROS, micros(col(LINE_AMOUNT)));
+  }
+
+  /** The millionths of an amount; beyond {@link #LIMIT} the run fails (ANSI cast). */
+  public static Column micros(Column amount) {
+    return amount.cast(Cleaner.MONEY_TYPE).multiply(lit(MILLION)).cast(DataTypes.LongType);
+  }
+
+  /**
+   * Two sums that together give the exact sum of millionths, whatever the row count: each long is
+   * split into its high and low 32 bits, and neither part's sum can overflow below 2^31 rows.
+   */
+  public static Column[] splitSums(Column micros) {
+    return new Column[] {sum(shiftright(micros, 32)), sum(micros.bitwiseAND(lit(0xFFFFFFFFL)))};
+  }
+
+  /** The amount two {@link #splitSums} make; zero for sums of no rows (nulls). */
+  public static BigDecimal fromSplitSums(Row row, int high) {
+    long h = row.isNullAt(high) ? 0 : row.getLong(high);
+    long l = row.isNullAt(high + 1) ? 0 : row.getLong(high + 1);
+    return new BigDecimal(BigInteger.valueOf(h).shiftLeft(32).add(BigInteger.valueOf(l)), 6);
   }
 
   /** The lines without the millionths, as the transactions table holds them. */

@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.segments.clean.Money;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -101,11 +102,15 @@ public final class Comparison {
     for (String family : families) {
       pairs.add(struct(lit(family).as(FAMILY), col(family).as(LABEL)));
     }
+    // Revenue is summed as millionths in two longs (Money.splitSums): exact, where a decimal sum
+    // would build a BigDecimal for each of the families' copies of every customer.
+    Column[] revenueSums = Money.splitSums(col("_micros"));
     List<Row> cells =
         segments
             .select(
                 explode(array(pairs.toArray(Column[]::new))).as("_p"),
                 col(CLUSTER_ID),
+                Money.micros(col(MONETARY)).as("_micros"),
                 col(MONETARY),
                 col(RECENCY_DAYS),
                 col(FREQUENCY),
@@ -115,7 +120,8 @@ public final class Comparison {
             .groupBy(col("_p." + FAMILY), col("_p." + LABEL), col(CLUSTER_ID))
             .agg(
                 count(lit(1)),
-                sum(col(MONETARY)),
+                revenueSums[0],
+                revenueSums[1],
                 sum(col(RECENCY_DAYS).cast(DataTypes.DoubleType)),
                 sum(col(FREQUENCY).cast(DataTypes.DoubleType)),
                 sum(col(MONETARY).cast(DataTypes.DoubleType)),
@@ -139,8 +145,8 @@ public final class Comparison {
       String family = r.getString(0);
       String label = r.getString(1);
       Cell cell =
-          new Cell(r.getLong(3), r.getDecimal(4), r.getDouble(5), r.getDouble(6), r.getDouble(7),
-              r.getDouble(8), r.getDouble(9), r.getDouble(10));
+          new Cell(r.getLong(3), Money.fromSplitSums(r, 4), r.getDouble(6), r.getDouble(7), r.getDouble(8),
+              r.getDouble(9), r.getDouble(10), r.getDouble(11));
       byLabel.get(family).merge(label, cell, Cell::plus);
       if (!r.isNullAt(2)) {
         clustered = true;
@@ -195,7 +201,7 @@ public final class Comparison {
         FamilyAgreement a = byFamily.get(family);
         comparison.add(
             RowFactory.create(
-                date, family, label, r.getInt(2), r.getLong(3), r.getDecimal(4),
+                date, family, label, r.getInt(2), r.getLong(3), Money.fromSplitSums(r, 4),
                 (double) r.getLong(3) / byLabel.get(family).get(label).customers(),
                 (double) r.getLong(3) / byCluster.get(family).get(r.getInt(2)),
                 a.ari(), a.nmi()));
