@@ -57,6 +57,7 @@ import dev.segments.segment.RuleFamilies;
 import dev.segments.compare.Transitions;
 import dev.segments.io.WarehouseLock;
 import dev.segments.report.Report;
+import dev.segments.report.ReportData;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Optional;
@@ -466,8 +467,10 @@ public final class SegmentationJob {
     writes.add(perDate(warehouse, Tables.CUSTOMER_SEGMENTS, segments, runId, asOf));
     writes.add(perDate(warehouse, Tables.SEGMENT_SUMMARY, comparison.summary(), runId, asOf));
     writes.add(perDate(warehouse, Tables.SEGMENT_COMPARISON, comparison.comparison(), runId, asOf));
-    writes.add(perDate(warehouse, Tables.CLUSTER_PROFILES, KMeansSegments.profilesTable(spark, kmeans, asOf), runId, asOf));
-    writes.add(perDate(warehouse, Tables.KMEANS_SELECTION, KMeansSegments.selectionTable(spark, kmeans, asOf), runId, asOf));
+    Dataset<Row> profiles = KMeansSegments.profilesTable(spark, kmeans, asOf);
+    Dataset<Row> selection = KMeansSegments.selectionTable(spark, kmeans, asOf);
+    writes.add(perDate(warehouse, Tables.CLUSTER_PROFILES, profiles, runId, asOf));
+    writes.add(perDate(warehouse, Tables.KMEANS_SELECTION, selection, runId, asOf));
     writes.add(perDate(warehouse, Tables.KMEANS_MODELS, KMeansSegments.modelTable(spark, kmeans, asOf), runId, asOf));
     writes.add(perDate(warehouse, Tables.PARETO_CURVE, pareto.table(), runId, asOf));
     writes.add(perDate(warehouse, Tables.CUSTOMER_CLV, clv.customers(), runId, asOf));
@@ -565,7 +568,21 @@ public final class SegmentationJob {
       // The tables are the product and are published by now; a report that cannot be written is
       // said loudly, and `segments report` writes it again, but it does not fail the run.
       try {
-        report = timer.time("report", () -> Report.write(warehouse, record));
+        // From the rows just written, as the tables now publish them, without reading them back. Two
+        // tables are read back: the quarantine, where a 10M-line run would otherwise scan all its
+        // lines again, and the transitions, a join of two dates' customers (a cache of them was not
+        // used by Delta's write, so the report computed the join a second time).
+        Map<String, Dataset<Row>> inMemory = new java.util.HashMap<>();
+        inMemory.put(Tables.CUSTOMER_FEATURES, scored);
+        inMemory.put(Tables.SEGMENT_SUMMARY, comparison.summary());
+        inMemory.put(Tables.SEGMENT_COMPARISON, comparison.comparison());
+        inMemory.put(Tables.PARETO_CURVE, pareto.table());
+        inMemory.put(Tables.CLUSTER_PROFILES, profiles);
+        inMemory.put(Tables.KMEANS_SELECTION, selection);
+        java.util.function.Function<String, Dataset<Row>> tables = ReportData.tables(warehouse, record);
+        java.util.function.Function<String, Dataset<Row>> runRows =
+            table -> inMemory.containsKey(table) ? inMemory.get(table) : tables.apply(table);
+        report = timer.time("report", () -> Report.write(warehouse, ReportData.load(record, runRows)));
         timer.log("report", report);
       } catch (RuntimeException e) {
         LOG.warn("The report could not be written ({}); `segments report --warehouse {}` writes it again",

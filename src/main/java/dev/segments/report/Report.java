@@ -14,7 +14,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a date's HTML report beside the tables, in {@code <warehouse>/_reports/}, from what the
- * tables publish: the run writes it after publishing, and {@code segments report} writes it again.
+ * tables publish: the run writes it after publishing, from the rows it has just written, and {@code
+ * segments report} writes the same page again from the tables.
  */
 public final class Report {
   /** The folder inside the warehouse; the underscore keeps it apart from the tables. */
@@ -28,8 +29,13 @@ public final class Report {
   }
 
   public static String write(Warehouse warehouse, RunRecord run) {
-    String html = ReportPage.html(ReportData.load(warehouse, run), echarts());
-    Path target = new Path(new Path(warehouse.location(), FOLDER), "segments-" + run.asOf() + ".html");
+    return write(warehouse, ReportData.load(warehouse, run));
+  }
+
+  /** Writes the report of {@code data}'s run into the warehouse's report folder and returns where. */
+  public static String write(Warehouse warehouse, ReportData data) {
+    String html = ReportPage.html(data, echarts());
+    Path target = new Path(new Path(warehouse.location(), FOLDER), "segments-" + data.run().asOf() + ".html");
     // A file system of its own (not the shared cached one): a page opened from disk needs no checksum
     // file beside it, and the tables' writers keep theirs.
     try (FileSystem fs = FileSystem.newInstance(target.toUri(), warehouse.spark().sparkContext().hadoopConfiguration())) {

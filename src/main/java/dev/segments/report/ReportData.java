@@ -21,11 +21,13 @@ import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What the report shows, read from the published tables of one date. Every list is an aggregate of a
+ * What the report shows of one published run: its tables' rows, or the same rows as the run held them
+ * before writing them. Every list is an aggregate of a
  * few dozen rows at most (segments, score cells, percentiles, clusters): nothing per customer reaches
  * the driver.
  */
@@ -58,21 +60,39 @@ public record ReportData(
     return run;
   }
 
+  /** The report's rows of a published run, read from its tables. */
   public static ReportData load(Warehouse warehouse, RunRecord run) {
-    // Eight small reads, each mostly driver-side Delta log work: overlapped, they take about half the
-    // time they take one after another.
+    return load(run, tables(warehouse, run));
+  }
+
+  /**
+   * One run's rows of each table as the warehouse publishes them; null for a table the warehouse
+   * does not have.
+   */
+  public static Function<String, Dataset<Row>> tables(Warehouse warehouse, RunRecord run) {
+    return table -> warehouse.exists(table) ? slice(warehouse, run, table) : null;
+  }
+
+  /**
+   * The report's rows of a run, from {@code runRows}: a table's rows of that run, or null where there
+   * is no such table. The job passes the datasets it has just written, so its report needs no read of
+   * the tables; {@code segments report} passes {@link #tables}. Both give the same page.
+   */
+  public static ReportData load(RunRecord run, Function<String, Dataset<Row>> runRows) {
+    // Eight small queries, each mostly driver-side work (Delta log reads, when read from the tables):
+    // overlapped, they take about half the time they take one after another.
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
-      var summary = read(pool, () -> rows(warehouse, run, Tables.SEGMENT_SUMMARY, "family", "label"));
-      var grid = read(pool, () -> rfGrid(warehouse, run));
-      var pareto = read(pool, () -> rows(warehouse, run, Tables.PARETO_CURVE, "top_percent"));
-      var profiles = read(pool, () -> rows(warehouse, run, Tables.CLUSTER_PROFILES, "cluster_id"));
-      var selection = read(pool, () -> rows(warehouse, run, Tables.KMEANS_SELECTION, "k"));
+      var summary = read(pool, () -> rows(runRows, Tables.SEGMENT_SUMMARY, "family", "label"));
+      var grid = read(pool, () -> rfGrid(runRows));
+      var pareto = read(pool, () -> rows(runRows, Tables.PARETO_CURVE, "top_percent"));
+      var profiles = read(pool, () -> rows(runRows, Tables.CLUSTER_PROFILES, "cluster_id"));
+      var selection = read(pool, () -> rows(runRows, Tables.KMEANS_SELECTION, "k"));
       var comparison =
-          read(pool, () -> rows(warehouse, run, Tables.SEGMENT_COMPARISON, "family", "label", "cluster_id"));
+          read(pool, () -> rows(runRows, Tables.SEGMENT_COMPARISON, "family", "label", "cluster_id"));
       var transitions =
-          read(pool, () -> rows(warehouse, run, Tables.SEGMENT_TRANSITIONS, "family", "from_label", "to_label"));
-      var quarantine = read(pool, () -> quarantineReasons(warehouse, run));
+          read(pool, () -> rows(runRows, Tables.SEGMENT_TRANSITIONS, "family", "from_label", "to_label"));
+      var quarantine = read(pool, () -> quarantineReasons(runRows));
       return new ReportData(
           run,
           summary.join(),
@@ -104,17 +124,22 @@ public record ReportData(
         .where(col(AS_OF).equalTo(lit(java.sql.Date.valueOf(run.asOf()))).and(col(RUN_ID).equalTo(lit(run.runId()))));
   }
 
-  private static List<Row> rows(Warehouse warehouse, RunRecord run, String table, String... order) {
-    if (!warehouse.exists(table)) {
+  private static List<Row> rows(Function<String, Dataset<Row>> runRows, String table, String... order) {
+    Dataset<Row> rows = runRows.apply(table);
+    if (rows == null) {
       return List.of();
     }
-    return slice(warehouse, run, table).orderBy(java.util.Arrays.stream(order).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
+    return rows.orderBy(java.util.Arrays.stream(order).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
         .collectAsList();
   }
 
   /** Customers and mean monetary in each of the 25 recency × frequency score cells. */
-  private static List<Row> rfGrid(Warehouse warehouse, RunRecord run) {
-    return slice(warehouse, run, Tables.CUSTOMER_FEATURES)
+  private static List<Row> rfGrid(Function<String, Dataset<Row>> runRows) {
+    Dataset<Row> features = runRows.apply(Tables.CUSTOMER_FEATURES);
+    if (features == null) {
+      return List.of();
+    }
+    return features
         .where(col(R_SCORE).isNotNull().and(col(F_SCORE).isNotNull()))
         .groupBy(col(R_SCORE), col(F_SCORE))
         .agg(count(lit(1)).as(CUSTOMERS), avg(col(MONETARY).cast("double")).as("mean_monetary"))
@@ -122,11 +147,12 @@ public record ReportData(
         .collectAsList();
   }
 
-  private static List<Row> quarantineReasons(Warehouse warehouse, RunRecord run) {
-    if (!warehouse.exists(Tables.QUARANTINE)) {
+  private static List<Row> quarantineReasons(Function<String, Dataset<Row>> runRows) {
+    Dataset<Row> quarantined = runRows.apply(Tables.QUARANTINE);
+    if (quarantined == null) {
       return List.of();
     }
-    return slice(warehouse, run, Tables.QUARANTINE)
+    return quarantined
         .groupBy(col(REASON))
         .agg(count(lit(1)).as("rows"))
         .orderBy(col("rows").desc(), col(REASON))

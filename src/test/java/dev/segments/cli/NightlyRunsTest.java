@@ -205,11 +205,11 @@ class NightlyRunsTest {
   @Test
   void incrementalBatchesEqualAFullRecomputeAndForget() throws IOException {
     Path input = folder("drop", "day1.csv", DAY1);
-    // Quarantined raw rows are kept 2 days before the date run, then deleted.
+    // Quarantined raw rows are kept 2 days before the date run, then deleted. The runs write reports.
     Path cfg =
         Files.writeString(
             dir.resolve("incremental-retention.yaml"),
-            SmallJob.yaml(input, "incremental").replace("  report: false\n", "  report: false\n  quarantine-retention-days: 2\n"));
+            SmallJob.yaml(input, "incremental").replace("  report: false\n", "  report: true\n  quarantine-retention-days: 2\n"));
     Path wh = dir.resolve("incremental");
     ok(run(cfg, wh, "2024-03-01"));
     Files.writeString(input.resolve("day2.csv"), DAY2);
@@ -220,6 +220,16 @@ class NightlyRunsTest {
         .contains("k-means     kmeans k=2, silhouette ")
         .contains("(assigned with the model fitted as of 2024-03-01)")
         .doesNotContain("(tried )");
+    // The night's report, made from the rows the run wrote, is the page `segments report` makes from
+    // the tables: transitions from the stored first date, a quarantined row, clusters of a stored model.
+    Path page = wh.resolve("_reports").resolve("segments-2024-03-02.html");
+    String fromRun = Files.readString(page);
+    com.fasterxml.jackson.databind.JsonNode charts = ReportCharts.of(page);
+    assertThat(ReportCharts.heatmapTotal(charts.get("transitions-rfm_segment"))).isEqualTo(4);
+    assertThat(fromRun).contains("quarantined: missing_customer");
+    Files.delete(page);
+    ok(CliRun.of("report", "--warehouse", wh.toString(), "--as-of", "2024-03-02"));
+    assertThat(Files.readString(page).equals(fromRun)).as("the run's report equals the tables' report").isTrue();
 
     // One night brings an empty delivery and day 2 re-delivered under another name: a normal
     // successful day that adds no line.
