@@ -49,6 +49,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -316,7 +317,8 @@ public final class Cleaner {
   private static Dataset<Row> dedupeWholeRows(
       Dataset<Row> rows, List<Column> all, List<String> batchIds, Column[] order) {
     Column[] keys = all.toArray(Column[]::new);
-    int partitions = Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    int splits = rows.rdd().getNumPartitions();
+    int partitions = outputPartitions(rows.sparkSession(), splits);
     // Nearly every row is distinct, so a map-side partial aggregation reduces nothing and only
     // costs a hash map per split; a plain shuffle into small partitions lets the aggregation after
     // it fit in memory instead of spilling. Identical rows share their raw customer, order and time,
@@ -324,7 +326,7 @@ public final class Cleaner {
     // in one partition: the per-order and per-day aggregations that read the cached lines then
     // shrink them before their own shuffles. A customer with many orders is still spread.
     // Coalescing keeps the usual partition count for every stage that reads the cached lines.
-    Dataset<Row> spread = rows.repartition(Math.max(partitions, 2 * rows.rdd().getNumPartitions()), order);
+    Dataset<Row> spread = rows.repartition(Math.max(partitions, 2 * splits), order);
     Dataset<Row> grouped;
     if (batchIds.size() == 1) {
       grouped = spread.groupBy(keys).agg(count(lit(1)).as(COPIES)).withColumn(RawInput.BATCH, lit(batchIds.get(0)));
@@ -337,6 +339,17 @@ public final class Cleaner {
               .drop("_rank");
     }
     return grouped.coalesce(partitions);
+  }
+
+  /**
+   * The partitions of the deduplicated rows: the session's shuffle partitions, or one per input split
+   * when the input has more. The validated lines are cached one block per partition, and a block read
+   * back from disk is loaded whole into memory: with 100M lines in the 4 partitions of a 2-core local
+   * session, each block held 25M lines, and the run ran out of a 2 or 3 GB heap allocating one.
+   */
+  static int outputPartitions(SparkSession spark, int inputSplits) {
+    int shuffle = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    return Math.max(shuffle, inputSplits);
   }
 
   /**
@@ -382,7 +395,10 @@ public final class Cleaner {
     out.add(col("_kept." + RawInput.CORRUPT_RECORD).as(RawInput.CORRUPT_RECORD));
     out.add(col("_kept." + RawInput.BATCH).as(RawInput.BATCH));
     out.add(col(COPIES));
-    return rows.groupBy(keys.toArray(Column[]::new))
+    Column[] grouping = keys.toArray(Column[]::new);
+    // Shuffled by the keys into as many partitions as the kept rows need; the grouping reuses it.
+    return rows.repartition(outputPartitions(rows.sparkSession(), rows.rdd().getNumPartitions()), grouping)
+        .groupBy(grouping)
         .agg(chosen.as("_kept"), count(lit(1)).as(COPIES))
         .select(out.toArray(Column[]::new));
   }
