@@ -3,6 +3,7 @@ package dev.segments.clean;
 import static dev.segments.TestSpark.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segments.TestSpark;
 import dev.segments.config.SegmentsConfig.Clean;
 import dev.segments.config.SegmentsConfig.ColumnMapping;
 import dev.segments.config.SegmentsConfig.Dedupe;
@@ -61,7 +62,10 @@ class CleanerTest {
   @Test
   void theKeptRowsKeepAPartitionPerInputSplitWhenTheInputHasMoreSplitsThanTheShuffle() {
     // The lines are cached one block per partition: at 100M lines, 4 partitions made blocks of 25M
-    // lines that could not be read back into a 2-3 GB heap. Test sessions shuffle into 2 partitions.
+    // lines that could not be read back into a 2-3 GB heap. (Test sessions shuffle into 2 partitions,
+    // or 4 once a job has run in the test JVM.)
+    int shuffle = Integer.parseInt(TestSpark.spark().conf().get("spark.sql.shuffle.partitions"));
+    int splits = shuffle + 4;
     Object[][] lines = new Object[13][];
     for (int i = 0; i < 12; i++) {
       lines[i] = line(String.valueOf(i), "A", "1", "2024-01-01 10:00", "1.00", "c" + (i % 5));
@@ -72,11 +76,11 @@ class CleanerTest {
             clean(DedupeMode.WHOLE_ROW, List.of(), List.of()),
             new Clean(new Dedupe(DedupeMode.KEYS, List.of("inv", "sku"), null), 1.0, null, null, null));
     for (Clean cfg : modes) {
-      Dataset<Row> six = Cleaner.validate(new RawInput(rows(RAW, lines).repartition(6), COLUMNS, "b1"), PRICED, cfg);
-      assertThat(six.rdd().getNumPartitions()).as(cfg.dedupe().mode().name()).isEqualTo(6);
-      assertThat(Cleaner.reconcile(six)).isEqualTo(new Reconciliation(13, 12, 1, 0));
+      Dataset<Row> many = Cleaner.validate(new RawInput(rows(RAW, lines).repartition(splits), COLUMNS, "b1"), PRICED, cfg);
+      assertThat(many.rdd().getNumPartitions()).as(cfg.dedupe().mode().name()).isEqualTo(splits);
+      assertThat(Cleaner.reconcile(many)).isEqualTo(new Reconciliation(13, 12, 1, 0));
       Dataset<Row> one = Cleaner.validate(new RawInput(rows(RAW, lines).coalesce(1), COLUMNS, "b1"), PRICED, cfg);
-      assertThat(one.rdd().getNumPartitions()).as(cfg.dedupe().mode().name()).isEqualTo(2);
+      assertThat(one.rdd().getNumPartitions()).as(cfg.dedupe().mode().name()).isEqualTo(shuffle);
       assertThat(Cleaner.reconcile(one)).isEqualTo(new Reconciliation(13, 12, 1, 0));
     }
   }
