@@ -325,7 +325,8 @@ public final class Cleaner {
     // so shuffling by those is enough to bring copies together, and it leaves each order's lines
     // in one partition: the per-order and per-day aggregations that read the cached lines then
     // shrink them before their own shuffles. A customer with many orders is still spread.
-    // Coalescing keeps the usual partition count for every stage that reads the cached lines.
+    // Coalescing keeps the usual partition count (at least one per input split, outputPartitions)
+    // for every stage that reads the cached lines.
     Dataset<Row> spread = rows.repartition(Math.max(partitions, 2 * splits), order);
     Dataset<Row> grouped;
     if (batchIds.size() == 1) {
