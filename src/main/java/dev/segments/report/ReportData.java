@@ -27,9 +27,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * What the report shows of one published run: its tables' rows, or the same rows as the run held them
- * before writing them. Every list is an aggregate of a
- * few dozen rows at most (segments, score cells, percentiles, clusters): nothing per customer reaches
- * the driver.
+ * before writing them. Every list is an aggregate of a few dozen rows at most (segments, score cells,
+ * percentiles, clusters): nothing per customer reaches the driver.
  */
 public record ReportData(
     RunRecord run,
