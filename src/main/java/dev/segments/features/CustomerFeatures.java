@@ -123,12 +123,16 @@ public final class CustomerFeatures {
     return coalesce(a.plus(b), a, b).cast(Cleaner.MONEY_TYPE).as(money);
   }
 
-  /** Day totals of two histories, summed per customer and day and trimmed to the windows of D. */
-  public static Dataset<Row> mergeDays(Dataset<Row> a, Dataset<Row> b, LocalDate asOf, Features cfg) {
-    return a.unionByName(b)
-        .where(col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(windowStart(asOf, cfg)))))
-        .groupBy(col(CUSTOMER_ID), col(EVENT_DATE))
-        .agg(sum(col(LINE_AMOUNT)).cast(Cleaner.MONEY_TYPE).as(LINE_AMOUNT));
+  /**
+   * Day totals of two histories with no (customer, day) in common, such as stored days and the
+   * days after them, trimmed to the windows of D. Each side has one row per customer and day, so
+   * their union has too: nothing is summed, and the stored days are not shuffled again.
+   */
+  public static Dataset<Row> unionDays(Dataset<Row> a, Dataset<Row> b, LocalDate asOf, Features cfg) {
+    Column[] columns = {col(CUSTOMER_ID), col(EVENT_DATE), col(LINE_AMOUNT).cast(Cleaner.MONEY_TYPE).as(LINE_AMOUNT)};
+    return a.select(columns)
+        .unionByName(b.select(columns))
+        .where(col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(windowStart(asOf, cfg)))));
   }
 
   /** The features as of D from a state and the day totals, both of lines dated on or before D. */

@@ -788,7 +788,7 @@ public final class SegmentationJob {
     if (late.isEmpty()) {
       return new State(
           CustomerFeatures.merge(old.customers(), CustomerFeatures.state(delta)),
-          CustomerFeatures.mergeDays(old.days(), CustomerFeatures.days(delta, asOf, cfg), asOf, cfg),
+          CustomerFeatures.unionDays(old.days(), CustomerFeatures.days(delta, asOf, cfg), asOf, cfg),
           ClvInputs.mergeLater(old.clv(), ClvInputs.state(delta)));
     }
     Dataset<Row> allLines = loaded == null ? fresh : loaded.unionByName(fresh);
@@ -798,7 +798,7 @@ public final class SegmentationJob {
     return new State(
         CustomerFeatures.merge(old.customers().join(late, byCustomer, "left_anti"), CustomerFeatures.state(onTime))
             .unionByName(CustomerFeatures.state(lateLines)),
-        CustomerFeatures.mergeDays(
+        CustomerFeatures.unionDays(
                 old.days().join(late, byCustomer, "left_anti"), CustomerFeatures.days(onTime, asOf, cfg), asOf, cfg)
             .unionByName(CustomerFeatures.days(lateLines, asOf, cfg)),
         ClvInputs.mergeLater(old.clv().join(late, byCustomer, "left_anti"), ClvInputs.state(onTime))

@@ -131,4 +131,39 @@ class CustomerFeaturesTest {
         .extracting(r -> (String) r.getAs("customer_id"))
         .containsExactly("a");
   }
+
+  @Test
+  void storedDaysAndLaterDaysUniteIntoTheDaysOfAllLines() {
+    Features cfg = new Features(30, null);
+    LocalDate stored = LocalDate.of(2024, 3, 30);
+    // Stored as of 03-30: its window starts after 01-30. 01-31 falls out of the window of 03-31.
+    Dataset<Row> before =
+        rows(
+            LINES,
+            line("a", "o1", "2024-01-31", "1", "8.00"),
+            line("a", "o2", "2024-03-30", "1", "10.00"),
+            line("a", "o2", "2024-03-30", "1", "2.50"),
+            line("b", "o3", "2024-03-01", "1", "4.00"));
+    Dataset<Row> after =
+        rows(
+            LINES,
+            line("a", "o4", "2024-03-31", "2", "6.00"),
+            line("a", "r1", "2024-03-31", "-1", "-1.00"),
+            line("c", "o5", "2024-03-31", "1", "3.00"));
+    Dataset<Row> united =
+        CustomerFeatures.unionDays(
+            CustomerFeatures.days(before, stored, cfg), CustomerFeatures.days(after, AS_OF, cfg), AS_OF, cfg);
+    java.util.List<String> expected =
+        java.util.List.of("a 2024-03-30 12.500000", "a 2024-03-31 5.000000", "b 2024-03-01 4.000000", "c 2024-03-31 3.000000");
+    assertThat(dayRows(united)).containsExactlyElementsOf(expected);
+    assertThat(dayRows(CustomerFeatures.days(before.unionByName(after), AS_OF, cfg))).containsExactlyElementsOf(expected);
+    assertThat(united.schema()).isEqualTo(CustomerFeatures.days(after, AS_OF, cfg).schema());
+  }
+
+  private static java.util.List<String> dayRows(Dataset<Row> days) {
+    return days.collectAsList().stream()
+        .map(r -> r.getAs("customer_id") + " " + r.getAs("event_date") + " " + ((BigDecimal) r.getAs("line_amount")).toPlainString())
+        .sorted()
+        .toList();
+  }
 }
