@@ -472,7 +472,12 @@ public final class KMeansSegments {
     };
   }
 
-  private static Model<?> train(Dataset<Row> vectors, int k, KMeans cfg) {
+  private static Model<?> train(Dataset<Row> cachedVectors, int k, KMeans cfg) {
+    // MLlib keeps its own points (vector, norm, weight) in memory only when its input is not cached;
+    // given the cached table itself, every Lloyd iteration read it back and rebuilt each customer's
+    // vector. A projection of it is not the cached plan: MLlib caches its points, from the same
+    // partitions in the same order, so the model is the same.
+    Dataset<Row> vectors = cachedVectors.select(col(FEATURES));
     if (cfg.algorithm().equals("bisecting")) {
       return new BisectingKMeans()
           .setK(k)
