@@ -1,6 +1,7 @@
 package dev.segments.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,17 @@ final class Analysis {
    * time (start-up of the JVM and Spark left out, which dominates small runs).
    */
   record Ratio(String name, String numerator, String denominator, double wall, double inner) {}
+
+  /**
+   * The samples of one timed run ({@code id}, {@code id-r2}, ...; see --repeat): how many, and the
+   * medians of their wall and in-program seconds. A single slow or fast hour moves a median of three
+   * by nothing; the medians are NaN when any sample failed.
+   */
+  record Samples(String id, int count, double wall, double inner) {
+    String label() {
+      return count > 1 ? id + " (median of " + count + ")" : id;
+    }
+  }
 
   private Analysis() {}
 
@@ -81,20 +93,42 @@ final class Analysis {
     if (options.heapBytes() > TWO_GB) {
       return Target.notMeasured(name, "exit 0", "--heap " + options.heap() + " is above 2g");
     }
-    Optional<Measurement> run = all.stream().filter(m -> m.id().equals(fullId(TEN_MILLION))).findFirst();
-    boolean ok = run.isPresent() && run.get().ok();
-    String measured = run.map(m -> m.status() + " with -Xmx" + options.heap()).orElse("-");
+    List<Measurement> runs = samplesOf(all, fullId(TEN_MILLION));
+    boolean ok = !runs.isEmpty() && runs.stream().allMatch(Measurement::ok);
+    String measured =
+        runs.isEmpty()
+            ? "-"
+            : (ok ? "ok" : "FAILED") + (runs.size() > 1 ? " (" + runs.size() + " runs)" : "") + " with -Xmx" + options.heap();
     return new Target(name, measured, "exit 0", ok ? Target.PASS : Target.FAIL);
   }
 
   private static Ratio ratio(String name, List<Measurement> all, String top, String bottom) {
-    Optional<Measurement> a = all.stream().filter(m -> m.id().equals(top)).findFirst();
-    Optional<Measurement> b = all.stream().filter(m -> m.id().equals(bottom)).findFirst();
-    if (a.isEmpty() || b.isEmpty() || !a.get().ok() || !b.get().ok()) {
-      return new Ratio(name, top, bottom, Double.NaN, Double.NaN);
+    Samples a = samples(all, top);
+    Samples b = samples(all, bottom);
+    return new Ratio(name, a.label(), b.label(), a.wall() / b.wall(), a.inner() / b.inner());
+  }
+
+  static Samples samples(List<Measurement> all, String id) {
+    List<Measurement> runs = samplesOf(all, id);
+    if (runs.isEmpty() || !runs.stream().allMatch(Measurement::ok)) {
+      return new Samples(id, runs.size(), Double.NaN, Double.NaN);
     }
-    return new Ratio(
-        name, top, bottom, a.get().seconds() / b.get().seconds(), a.get().innerSeconds() / b.get().innerSeconds());
+    return new Samples(
+        id,
+        runs.size(),
+        median(runs.stream().mapToDouble(Measurement::seconds).toArray()),
+        median(runs.stream().mapToDouble(Measurement::innerSeconds).toArray()));
+  }
+
+  private static List<Measurement> samplesOf(List<Measurement> all, String id) {
+    return all.stream().filter(m -> m.id().equals(id) || m.id().startsWith(id + "-r")).toList();
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static Optional<Ratio> find(List<Ratio> ratios, String prefix) {

@@ -13,10 +13,15 @@ import java.util.TreeSet;
  *
  * @param sizes row counts, ascending; one of them also carries the nightly measurements ({@link #nightly})
  * @param heap the -Xmx given to every job run (and DuckDB's memory limit), as written
+ * @param repeat samples of each timed run a target depends on (full, DuckDB, night); ratios use their medians
  */
-record BenchOptions(List<Long> sizes, boolean doubling, Path work, String heap, long heapBytes, long seed, Path report) {
+record BenchOptions(
+    List<Long> sizes, boolean doubling, Path work, String heap, long heapBytes, long seed, Path report, int repeat) {
   static final String USAGE =
-      "usage: jobs/benchmark [--sizes 1m,10m[,100m]] [--doubling] [--work DIR] [--heap 2g] [--seed S] [--report DIR]";
+      "usage: jobs/benchmark [--sizes 1m,10m[,100m]] [--doubling] [--repeat N] [--work DIR] [--heap 2g] [--seed S] [--report DIR]";
+
+  /** Enough for a median that one slow hour cannot move; each sample of 10M costs about four minutes. */
+  static final int MAX_REPEAT = 9;
 
   /** Below this the split into days and the quantiles mean little; smoke runs use 200k. */
   static final long MIN_ROWS = 10_000;
@@ -25,7 +30,7 @@ record BenchOptions(List<Long> sizes, boolean doubling, Path work, String heap, 
 
   static BenchOptions parse(List<String> args, Path root, String timestamp) {
     CliArgs cli =
-        CliArgs.parse("benchmark", args, Set.of("sizes", "work", "heap", "seed", "report"), Set.of("doubling"));
+        CliArgs.parse("benchmark", args, Set.of("sizes", "work", "heap", "seed", "report", "repeat"), Set.of("doubling"));
     if (!cli.positionals().isEmpty()) {
       throw SegmentsException.usage("Unexpected argument: " + cli.positionals().get(0));
     }
@@ -41,10 +46,29 @@ record BenchOptions(List<Long> sizes, boolean doubling, Path work, String heap, 
     } catch (NumberFormatException e) {
       throw SegmentsException.usage("Invalid --seed: '" + cli.option("seed") + "' (expected a whole number)");
     }
+    int repeat = repeat(cli.option("repeat", "1"));
     Path benchmarkDir = root.resolve("target").resolve("benchmark");
     Path work = absolute(cli.option("work"), benchmarkDir.resolve("work"));
     Path report = absolute(cli.option("report"), benchmarkDir.resolve(timestamp));
-    return new BenchOptions(sizes, cli.flag("doubling"), work, heap, heapBytes, seed, report);
+    return new BenchOptions(sizes, cli.flag("doubling"), work, heap, heapBytes, seed, report, repeat);
+  }
+
+  /** The id of sample {@code n} (from 1) of a timed run: the first keeps the plain id. */
+  static String sampleId(String id, int n) {
+    return n == 1 ? id : id + "-r" + n;
+  }
+
+  private static int repeat(String text) {
+    int n;
+    try {
+      n = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n < 1 || n > MAX_REPEAT) {
+      throw SegmentsException.usage("Invalid --repeat: '" + text + "' (expected a whole number from 1 to " + MAX_REPEAT + ")");
+    }
+    return n;
   }
 
   /**

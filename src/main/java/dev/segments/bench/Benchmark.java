@@ -107,15 +107,30 @@ public final class Benchmark {
     return report.complete() ? 0 : 1;
   }
 
-  /** (a) and (b): the job's full pipeline and the DuckDB peer on one file; returns the job's runs row. */
+  /**
+   * (a) and (b): the job's full pipeline and the DuckDB peer on one file, alternating when --repeat
+   * asks for several samples of each (each job run in a fresh warehouse); returns the first job
+   * run's runs row.
+   */
   private JobRunner.RunRow fullSize(TestData.Input input) throws IOException, InterruptedException {
+    JobRunner.RunRow first = null;
+    for (int n = 1; n <= options.repeat(); n++) {
+      JobRunner.RunRow row = fullSample(input, n);
+      if (n == 1) {
+        first = row;
+      }
+    }
+    return first;
+  }
+
+  private JobRunner.RunRow fullSample(TestData.Input input, int n) throws IOException, InterruptedException {
     String label = Sizes.label(input.rows());
-    String id = Analysis.fullId(input.rows());
+    String id = BenchOptions.sampleId(Analysis.fullId(input.rows()), n);
     Path warehouse = runs.resolve(id).resolve("warehouse");
-    Path config = JobConfig.full(configs.resolve(id + ".yaml"), input.csv(), label);
+    Path config = JobConfig.full(configs.resolve(Analysis.fullId(input.rows()) + ".yaml"), input.csv(), label);
     JobRunner.JobRun full = timedJob(id, config, warehouse, input.lastDay());
 
-    String peerId = Analysis.peerId(input.rows());
+    String peerId = BenchOptions.sampleId(Analysis.peerId(input.rows()), n);
     progress(peerId, "DuckDB clean + RFM");
     PeerRunner.PeerRun duck = peer.run(peerId, input.csv(), input.lastDay(), runs.resolve(peerId));
     if (duck.inMemory() != null) {
@@ -133,7 +148,7 @@ public final class Benchmark {
     report.add(jobMeasurement(id, "full pipeline", label, input.rows(), full, row));
     report.add(peerMeasurement(peerId, label, input.rows(), duck));
 
-    String subject = "full " + label;
+    String subject = "full " + label + (n == 1 ? "" : " (run " + n + ")");
     report.add(new Check(subject, "input_rows", value(row, JobRunner.RunRow::input), input.rows(), "job runs", "generated file"));
     if (row != null) {
       report.add(new Check(subject, "input = clean + duplicates + quarantined", row.input(),
@@ -145,6 +160,10 @@ public final class Benchmark {
     compare(subject, "quarantined_rows", row, JobRunner.RunRow::quarantined, duck);
     compare(subject, "customers_scored", row, JobRunner.RunRow::customersScored, duck);
     compare(subject, "customers_returns_only", row, JobRunner.RunRow::returnsOnly, duck);
+    if (n > 1) {
+      // Only the first run's warehouse is kept for inspection: a 100M one takes gigabytes.
+      Folders.deleteTree(runs.resolve(id));
+    }
     return row;
   }
 
@@ -175,6 +194,10 @@ public final class Benchmark {
     }
   }
 
+  /**
+   * The history load, then the night on it. With --repeat, each further night runs on a copy of the
+   * warehouse as the history load left it, so every sample does the same work.
+   */
   private JobRunner.RunRow[] historyAndNight(String tag, Path history, long historyRows, DaySplit.Days days)
       throws IOException, InterruptedException {
     Path base = runs.resolve("nightly-" + tag);
@@ -183,26 +206,48 @@ public final class Benchmark {
     Path config = JobConfig.incremental(configs.resolve("nightly-" + tag + ".yaml"), drop, tag + " history, then one night");
     Folders.deliver(history, drop, "history.csv");
     JobRunner.JobRun load = timedJob("history-" + tag, config, warehouse, days.last().minusDays(1));
-    JobRunner.JobRun night = null;
-    if (load.child().ok()) {
-      Folders.deliver(days.lastDay(), drop, days.last() + ".csv");
-      night = timedJob("nightly-" + tag, config, warehouse, days.last());
-    }
-    List<JobRunner.RunRow> rows = job.runs("runs-nightly-" + tag, warehouse);
-    JobRunner.RunRow loadRow = find(rows, days.last().minusDays(1));
-    JobRunner.RunRow nightRow = night == null ? null : find(rows, days.last());
     String size = Sizes.label(days.historyRows() + days.lastDayRows()) + " " + tag;
+    String nightId = "nightly-" + tag;
+    List<Measurement> nights = new ArrayList<>();
+    List<Check> nightChecks = new ArrayList<>();
+    JobRunner.RunRow loadRow = null;
+    JobRunner.RunRow firstNight = null;
+    if (!load.child().ok()) {
+      loadRow = find(job.runs("runs-" + nightId, warehouse), days.last().minusDays(1));
+      nights.add(new Measurement(nightId, "one night on " + tag + " history", size, days.lastDayRows(), null,
+          Double.NaN, "-Xmx" + options.heap(), 0, Map.of(), "not run: the history load failed"));
+    } else {
+      Path pristine = base.resolve("warehouse-after-history");
+      if (options.repeat() > 1) {
+        Folders.copyTree(warehouse, pristine);
+      }
+      Folders.deliver(days.lastDay(), drop, days.last() + ".csv");
+      for (int n = 1; n <= options.repeat(); n++) {
+        if (n > 1) {
+          Folders.deleteTree(warehouse);
+          Folders.copyTree(pristine, warehouse);
+        }
+        String id = BenchOptions.sampleId(nightId, n);
+        JobRunner.JobRun night = timedJob(id, config, warehouse, days.last());
+        List<JobRunner.RunRow> rows = job.runs("runs-" + id, warehouse);
+        JobRunner.RunRow nightRow = find(rows, days.last());
+        if (n == 1) {
+          // The night's warehouse holds the history load's run too.
+          loadRow = find(rows, days.last().minusDays(1));
+          firstNight = nightRow;
+        }
+        nights.add(jobMeasurement(id, "one night on " + tag + " history", size, days.lastDayRows(), night, nightRow));
+        nightChecks.add(new Check("nightly " + tag + (n == 1 ? "" : " (run " + n + ")"), "night input_rows",
+            value(nightRow, JobRunner.RunRow::input), days.lastDayRows(), "job runs", "night's file"));
+      }
+      Folders.deleteTree(pristine);
+    }
     report.add(jobMeasurement("history-" + tag, "history load (" + tag + ")", size, historyRows, load, loadRow));
-    report.add(
-        night == null
-            ? new Measurement("nightly-" + tag, "one night on " + tag + " history", size, days.lastDayRows(), null,
-                Double.NaN, "-Xmx" + options.heap(), 0, Map.of(), "not run: the history load failed")
-            : jobMeasurement("nightly-" + tag, "one night on " + tag + " history", size, days.lastDayRows(), night, nightRow));
+    nights.forEach(report::add);
     report.add(new Check("nightly " + tag, "history input_rows", value(loadRow, JobRunner.RunRow::input), historyRows,
         "job runs", "history file"));
-    report.add(new Check("nightly " + tag, "night input_rows", value(nightRow, JobRunner.RunRow::input),
-        days.lastDayRows(), "job runs", "night's file"));
-    return new JobRunner.RunRow[] {loadRow, nightRow};
+    nightChecks.forEach(report::add);
+    return new JobRunner.RunRow[] {loadRow, firstNight};
   }
 
   private JobRunner.JobRun timedJob(String id, Path config, Path warehouse, LocalDate asOf)
@@ -261,11 +306,11 @@ public final class Benchmark {
   }
 
   private void progress(String id, String what) {
-    log.printf("benchmark: %-12s %s ...%n", id, what);
+    log.printf("benchmark: %-14s %s ...%n", id, what);
   }
 
   private void done(ChildProcess.Result child) {
-    log.printf(Locale.ROOT, "benchmark: %-12s %.1f s, peak RSS %s, exit %d%n", "", child.seconds(),
+    log.printf(Locale.ROOT, "benchmark: %-14s %.1f s, peak RSS %s, exit %d%n", "", child.seconds(),
         Sizes.bytes(child.peakRssBytes()), child.exitCode());
   }
 }

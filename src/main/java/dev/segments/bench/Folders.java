@@ -3,6 +3,7 @@ package dev.segments.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,6 +22,22 @@ final class Folders {
     }
     for (Path p : paths) {
       Files.delete(p);
+    }
+  }
+
+  /** A copy of a folder and everything in it; {@code target} must not exist. */
+  static void copyTree(Path source, Path target) throws IOException {
+    List<Path> paths;
+    try (Stream<Path> walk = Files.walk(source)) {
+      paths = walk.toList();
+    }
+    for (Path p : paths) {
+      Path to = target.resolve(source.relativize(p).toString());
+      if (Files.isDirectory(p)) {
+        Files.createDirectories(to);
+      } else {
+        Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+      }
     }
   }
 

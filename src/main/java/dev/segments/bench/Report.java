@@ -100,6 +100,12 @@ final class Report {
     }
 
     md.append("## Ratios\n\n");
+    if (options.repeat() > 1) {
+      md.append("Each full run, DuckDB run and night ran ").append(options.repeat())
+          .append(" times, alternating (full, DuckDB, full, DuckDB ...; every night on a copy of the warehouse the ")
+          .append("history load left); `-r2`, `-r3` ... name the later samples. A ratio divides the medians of the ")
+          .append("samples, so one slow or fast spell of the machine does not decide a target. The history load ran once.\n\n");
+    }
     rows = new ArrayList<>();
     for (Analysis.Ratio r : Analysis.ratios(measurements, options)) {
       rows.add(List.of(r.name(), r.numerator() + " / " + r.denominator(), ratio(r.wall()), ratio(r.inner())));
