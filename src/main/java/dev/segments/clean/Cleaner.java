@@ -25,13 +25,11 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_json;
@@ -88,6 +86,9 @@ public final class Cleaner {
   /** The timestamp layout read by {@link #eventTimestamp}'s fast path. */
   static final String ISO_SECONDS = "yyyy-MM-dd HH:mm:ss";
 
+  /** Text in that layout: its digits and separators, each at its place. */
+  private static final String ISO_SECONDS_LAYOUT = "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$";
+
   /** A raw row's event time as the mapping reads it; null when it does not parse. */
   public static Column eventTimestamp(ColumnMapping mapping) {
     Column text = trim(input(mapping.timestamp()));
@@ -104,18 +105,13 @@ public final class Cleaner {
    * The same as {@code try_to_timestamp(text, 'yyyy-MM-dd HH:mm:ss')}, several times faster: the
    * pattern goes through java.time's parser (about 7% of the clean stage's CPU at 10M rows), while a
    * cast reads this layout by hand. The cast alone is more lenient (one-digit fields, a 'T', fractions,
-   * a zone); with the separators fixed at the pattern's places and 19 characters, what remains for it
-   * is two-digit fields and a four-digit year, which it accepts exactly when the pattern does.
+   * a zone, a sign), so a regular expression first requires the pattern's digits and separators at
+   * its places; of such text the cast refuses what the pattern refuses (a 13th month, a 30 February,
+   * hour 24). Checking only the separators let "10:04:5Z" through, and five substrings per row cost
+   * twice what the expression does.
    */
   static Column isoSeconds(Column text) {
-    Column layout =
-        length(text).equalTo(19)
-            .and(substring(text, 5, 1).equalTo("-"))
-            .and(substring(text, 8, 1).equalTo("-"))
-            .and(substring(text, 11, 1).equalTo(" "))
-            .and(substring(text, 14, 1).equalTo(":"))
-            .and(substring(text, 17, 1).equalTo(":"));
-    return when(layout, text.try_cast(DataTypes.TimestampType));
+    return when(text.rlike(ISO_SECONDS_LAYOUT), text.try_cast(DataTypes.TimestampType));
   }
 
   /** Dedupes, types and checks every row; the result is one row per kept input row. */
