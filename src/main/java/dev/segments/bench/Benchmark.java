@@ -21,8 +21,8 @@ import java.util.function.ToLongFunction;
  * {@code jobs/benchmark}: on the same generated files, the job's full pipeline at each size, DuckDB
  * doing clean + RFM, and the nightly incremental path on the history of the largest size up to 10M
  * (twice that history with {@code --doubling}); every run a child process, timed and its memory
- * polled. Writes
- * report.md, report.csv, targets.csv and checks.csv (docs/benchmark.md explains them).
+ * polled, in {@link RunOrder}'s order. Writes report.md, report.csv, targets.csv and checks.csv
+ * (docs/benchmark.md explains them).
  *
  * <p>Exit codes: 0 when every run succeeded and every count matched (targets are reported, not
  * enforced), 1 otherwise (the report is still written), 2 for bad arguments.
@@ -86,21 +86,14 @@ public final class Benchmark {
         options.seed(), period.start(), period.end(), TestData.ROWS_PER_CUSTOMER, options.work().resolve("data")));
     report.note("Job config: the demo's column mapping, every other key at its default (k-means k=4, CLV on); "
         + "written to `" + configs + "`.");
-    TestData.Input nightlyInput = null;
-    JobRunner.RunRow nightlyFull = null;
     for (long rows : options.sizes()) {
       TestData.Input input = TestData.generated(options.work(), rows, options.seed(), log);
       report.note(String.format(Locale.ROOT, "%s: %,d rows, %,d customers, %s, scored as of %s.",
           Sizes.label(rows), rows, input.customers(),
           input.seconds() > 0 ? String.format(Locale.ROOT, "generated in %.1f s", input.seconds()) : "reused from the cache",
           input.lastDay()));
-      JobRunner.RunRow full = fullSize(input);
-      if (rows == options.nightly()) {
-        nightlyInput = input;
-        nightlyFull = full;
-      }
+      runSize(input);
     }
-    nightly(nightlyInput, nightlyFull);
     report.write(options.report());
     System.out.print(report.markdown());
     log.println("benchmark: report written to " + options.report().resolve("report.md"));
@@ -108,19 +101,41 @@ public final class Benchmark {
   }
 
   /**
-   * (a) and (b): the job's full pipeline and the DuckDB peer on one file, alternating when --repeat
-   * asks for several samples of each (each job run in a fresh warehouse); returns the first job
-   * run's runs row.
+   * (a) and (b), and at the nightly size (c) and (d): the runs of one file in {@link RunOrder}'s
+   * order. Each full run has a fresh warehouse; each night runs on a copy of its loaded history.
    */
-  private JobRunner.RunRow fullSize(TestData.Input input) throws IOException, InterruptedException {
-    JobRunner.RunRow first = null;
-    for (int n = 1; n <= options.repeat(); n++) {
-      JobRunner.RunRow row = fullSample(input, n);
-      if (n == 1) {
-        first = row;
+  private void runSize(TestData.Input input) throws IOException, InterruptedException {
+    JobRunner.RunRow firstFull = null;
+    DaySplit.Days days = null;
+    Map<String, History> histories = new LinkedHashMap<>();
+    for (RunOrder.Step step : RunOrder.of(input.rows(), options)) {
+      switch (step.kind()) {
+        case FULL -> {
+          JobRunner.RunRow row = fullSample(input, step.sample());
+          if (step.sample() == 1) {
+            firstFull = row;
+          }
+        }
+        case HISTORY -> {
+          if (days == null) {
+            days = split(input);
+          }
+          histories.put(step.tag(), History.load(this, step.tag(), input, days));
+        }
+        case NIGHT -> histories.get(step.tag()).night(step.sample());
       }
     }
-    return first;
+    for (History history : histories.values()) {
+      history.report();
+      if (history.tag.equals("1x") && firstFull != null && history.loadRow != null && history.firstNight != null) {
+        report.add(new Check("nightly 1x", "history + night input_rows",
+            history.loadRow.input() + history.firstNight.input(), firstFull.input(), "job runs (incremental)",
+            "job runs (full)"));
+        report.add(new Check("nightly 1x", "history + night clean_rows",
+            history.loadRow.clean() + history.firstNight.clean(), firstFull.clean(), "job runs (incremental)",
+            "job runs (full)"));
+      }
+    }
   }
 
   private JobRunner.RunRow fullSample(TestData.Input input, int n) throws IOException, InterruptedException {
@@ -167,8 +182,8 @@ public final class Benchmark {
     return row;
   }
 
-  /** (c) and (d): history then one night, on the nightly size's file and, with --doubling, on twice its history. */
-  private void nightly(TestData.Input input, JobRunner.RunRow full) throws IOException, InterruptedException {
+  /** The nightly size's file split at its last day, and the report's notes on it. */
+  private DaySplit.Days split(TestData.Input input) throws IOException {
     DaySplit.Days days = DaySplit.split(input.csv(), input.lastDay(), input.folder().resolve("nightly"), log);
     report.note(String.format(Locale.ROOT,
         "Nightly: the %s file split at %s, history %,d rows (every earlier day, and lines without a readable "
@@ -176,78 +191,111 @@ public final class Benchmark {
             + "(`input.mode: incremental`), then the night's file is added and run as of %s.",
         Sizes.label(input.rows()), days.last(), days.historyRows(), days.lastDayRows(), days.last().minusDays(1),
         days.last()));
-    JobRunner.RunRow[] once = historyAndNight("1x", days.history(), days.historyRows(), days);
-    if (full != null && once[0] != null && once[1] != null) {
-      report.add(new Check("nightly 1x", "history + night input_rows", once[0].input() + once[1].input(),
-          full.input(), "job runs (incremental)", "job runs (full)"));
-      report.add(new Check("nightly 1x", "history + night clean_rows", once[0].clean() + once[1].clean(),
-          full.clean(), "job runs (incremental)", "job runs (full)"));
-    }
-    if (options.doubling()) {
-      Path doubled = DaySplit.doubledHistory(input.csv(), days, input.folder().resolve("nightly"), log);
-      long rows = DaySplit.rows(doubled);
-      report.note(String.format(Locale.ROOT,
-          "Doubling: history-2x has %,d rows, the whole file moved back by the generator's period (invoices "
-              + "prefixed P) followed by the same history: the same customers with twice the history, and "
-              + "the same night's file.", rows));
-      historyAndNight("2x", doubled, rows, days);
-    }
+    return days;
   }
 
   /**
-   * The history load, then the night on it. With --repeat, each further night runs on a copy of the
-   * warehouse as the history load left it, so every sample does the same work.
+   * (c) and (d): one history (1x, or with --doubling 2x) loaded once, and its nights. Each night
+   * runs on a copy of the warehouse as the history load left it, so every sample does the same work.
    */
-  private JobRunner.RunRow[] historyAndNight(String tag, Path history, long historyRows, DaySplit.Days days)
-      throws IOException, InterruptedException {
-    Path base = runs.resolve("nightly-" + tag);
-    Path drop = Folders.fresh(base.resolve("drop"));
-    Path warehouse = base.resolve("warehouse");
-    Path config = JobConfig.incremental(configs.resolve("nightly-" + tag + ".yaml"), drop, tag + " history, then one night");
-    Folders.deliver(history, drop, "history.csv");
-    JobRunner.JobRun load = timedJob("history-" + tag, config, warehouse, days.last().minusDays(1));
-    String size = Sizes.label(days.historyRows() + days.lastDayRows()) + " " + tag;
-    String nightId = "nightly-" + tag;
-    List<Measurement> nights = new ArrayList<>();
-    List<Check> nightChecks = new ArrayList<>();
-    JobRunner.RunRow loadRow = null;
-    JobRunner.RunRow firstNight = null;
-    if (!load.child().ok()) {
-      loadRow = find(job.runs("runs-" + nightId, warehouse), days.last().minusDays(1));
-      nights.add(new Measurement(nightId, "one night on " + tag + " history", size, days.lastDayRows(), null,
-          Double.NaN, "-Xmx" + options.heap(), 0, Map.of(), "not run: the history load failed"));
-    } else {
+  private static final class History {
+    private final Benchmark bench;
+    private final String tag;
+    private final DaySplit.Days days;
+    private final long historyRows;
+    private final Path config;
+    private final Path warehouse;
+    private final Path pristine;
+    private final JobRunner.JobRun load;
+    private final String size;
+    private final String nightId;
+    private final List<Measurement> nights = new ArrayList<>();
+    private final List<Check> nightChecks = new ArrayList<>();
+    private JobRunner.RunRow loadRow;
+    private JobRunner.RunRow firstNight;
+
+    private History(Benchmark bench, String tag, DaySplit.Days days, long historyRows, Path config, Path warehouse,
+        Path pristine, JobRunner.JobRun load) {
+      this.bench = bench;
+      this.tag = tag;
+      this.days = days;
+      this.historyRows = historyRows;
+      this.config = config;
+      this.warehouse = warehouse;
+      this.pristine = pristine;
+      this.load = load;
+      this.size = Sizes.label(days.historyRows() + days.lastDayRows()) + " " + tag;
+      this.nightId = "nightly-" + tag;
+    }
+
+    static History load(Benchmark bench, String tag, TestData.Input input, DaySplit.Days days)
+        throws IOException, InterruptedException {
+      Path history = days.history();
+      long rows = days.historyRows();
+      if (tag.equals("2x")) {
+        history = DaySplit.doubledHistory(input.csv(), days, input.folder().resolve("nightly"), bench.log);
+        rows = DaySplit.rows(history);
+        bench.report.note(String.format(Locale.ROOT,
+            "Doubling: history-2x has %,d rows, the whole file moved back by the generator's period (invoices "
+                + "prefixed P) followed by the same history: the same customers with twice the history, and "
+                + "the same night's file.", rows));
+      }
+      Path base = bench.runs.resolve("nightly-" + tag);
+      Path drop = Folders.fresh(base.resolve("drop"));
+      Path warehouse = base.resolve("warehouse");
+      Path config = JobConfig.incremental(
+          bench.configs.resolve("nightly-" + tag + ".yaml"), drop, tag + " history, then one night");
+      Folders.deliver(history, drop, "history.csv");
+      JobRunner.JobRun load = bench.timedJob("history-" + tag, config, warehouse, days.last().minusDays(1));
       Path pristine = base.resolve("warehouse-after-history");
-      if (options.repeat() > 1) {
+      History h = new History(bench, tag, days, rows, config, warehouse, pristine, load);
+      if (!load.child().ok()) {
+        h.loadRow = find(bench.job.runs("runs-" + h.nightId, warehouse), days.last().minusDays(1));
+        return h;
+      }
+      if (bench.options.repeat() > 1) {
         Folders.copyTree(warehouse, pristine);
       }
       Folders.deliver(days.lastDay(), drop, days.last() + ".csv");
-      for (int n = 1; n <= options.repeat(); n++) {
-        if (n > 1) {
-          Folders.deleteTree(warehouse);
-          Folders.copyTree(pristine, warehouse);
-        }
-        String id = BenchOptions.sampleId(nightId, n);
-        JobRunner.JobRun night = timedJob(id, config, warehouse, days.last());
-        List<JobRunner.RunRow> rows = job.runs("runs-" + id, warehouse);
-        JobRunner.RunRow nightRow = find(rows, days.last());
-        if (n == 1) {
-          // The night's warehouse holds the history load's run too.
-          loadRow = find(rows, days.last().minusDays(1));
-          firstNight = nightRow;
-        }
-        nights.add(jobMeasurement(id, "one night on " + tag + " history", size, days.lastDayRows(), night, nightRow));
-        nightChecks.add(new Check("nightly " + tag + (n == 1 ? "" : " (run " + n + ")"), "night input_rows",
-            value(nightRow, JobRunner.RunRow::input), days.lastDayRows(), "job runs", "night's file"));
-      }
-      Folders.deleteTree(pristine);
+      return h;
     }
-    report.add(jobMeasurement("history-" + tag, "history load (" + tag + ")", size, historyRows, load, loadRow));
-    nights.forEach(report::add);
-    report.add(new Check("nightly " + tag, "history input_rows", value(loadRow, JobRunner.RunRow::input), historyRows,
-        "job runs", "history file"));
-    nightChecks.forEach(report::add);
-    return new JobRunner.RunRow[] {loadRow, firstNight};
+
+    void night(int n) throws IOException, InterruptedException {
+      if (!load.child().ok()) {
+        if (n == 1) {
+          nights.add(new Measurement(nightId, "one night on " + tag + " history", size, days.lastDayRows(), null,
+              Double.NaN, "-Xmx" + bench.options.heap(), 0, Map.of(), "not run: the history load failed"));
+        }
+        return;
+      }
+      if (n > 1) {
+        Folders.deleteTree(warehouse);
+        Folders.copyTree(pristine, warehouse);
+      }
+      String id = BenchOptions.sampleId(nightId, n);
+      JobRunner.JobRun night = bench.timedJob(id, config, warehouse, days.last());
+      List<JobRunner.RunRow> rows = bench.job.runs("runs-" + id, warehouse);
+      JobRunner.RunRow nightRow = find(rows, days.last());
+      if (n == 1) {
+        // The night's warehouse holds the history load's run too.
+        loadRow = find(rows, days.last().minusDays(1));
+        firstNight = nightRow;
+      }
+      nights.add(bench.jobMeasurement(id, "one night on " + tag + " history", size, days.lastDayRows(), night, nightRow));
+      nightChecks.add(new Check("nightly " + tag + (n == 1 ? "" : " (run " + n + ")"), "night input_rows",
+          value(nightRow, JobRunner.RunRow::input), days.lastDayRows(), "job runs", "night's file"));
+      if (n == bench.options.repeat()) {
+        Folders.deleteTree(pristine);
+      }
+    }
+
+    void report() {
+      bench.report.add(bench.jobMeasurement("history-" + tag, "history load (" + tag + ")", size, historyRows, load, loadRow));
+      nights.forEach(bench.report::add);
+      bench.report.add(new Check("nightly " + tag, "history input_rows", value(loadRow, JobRunner.RunRow::input),
+          historyRows, "job runs", "history file"));
+      nightChecks.forEach(bench.report::add);
+    }
   }
 
   private JobRunner.JobRun timedJob(String id, Path config, Path warehouse, LocalDate asOf)

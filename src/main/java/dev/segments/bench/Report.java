@@ -102,9 +102,10 @@ final class Report {
     md.append("## Ratios\n\n");
     if (options.repeat() > 1) {
       md.append("Each full run, DuckDB run and night ran ").append(options.repeat())
-          .append(" times, alternating (full, DuckDB, full, DuckDB ...; every night on a copy of the warehouse the ")
+          .append(" times, in rounds: at the nightly size the history loads ran first (once each), then each round ran ")
+          .append("the full pipeline, DuckDB and a night on each history (every night on a copy of the warehouse its ")
           .append("history load left); `-r2`, `-r3` ... name the later samples. A ratio divides the medians of the ")
-          .append("samples, so one slow or fast spell of the machine does not decide a target. The history load ran once.\n\n");
+          .append("samples, and the interleaving puts a slow or fast spell of the machine on samples of both sides of it.\n\n");
     }
     rows = new ArrayList<>();
     for (Analysis.Ratio r : Analysis.ratios(measurements, options)) {
