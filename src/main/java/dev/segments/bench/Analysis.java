@@ -15,7 +15,7 @@ final class Analysis {
    * A ratio of two measurements, on wall time (what a scheduler waits for) and on the programs' own
    * time (start-up of the JVM and Spark left out, which dominates small runs).
    */
-  record Ratio(String name, String numerator, String denominator, double wall, double inner) {}
+  record Ratio(String name, String numerator, String denominator, double wall, double inner, List<Double> rounds) {}
 
   /**
    * The samples of one timed run ({@code id}, {@code id-r2}, ...; see --repeat): how many, and the
@@ -105,7 +105,32 @@ final class Analysis {
   private static Ratio ratio(String name, List<Measurement> all, String top, String bottom) {
     Samples a = samples(all, top);
     Samples b = samples(all, bottom);
-    return new Ratio(name, a.label(), b.label(), a.wall() / b.wall(), a.inner() / b.inner());
+    return new Ratio(name, a.label(), b.label(), a.wall() / b.wall(), a.inner() / b.inner(), byRound(all, top, bottom));
+  }
+
+  /**
+   * Wall time of each round's sample over the same round's sample of the other run (RunOrder runs
+   * them close together): how much a ratio moved from round to round. Empty unless both runs were
+   * sampled more than once; NaN for a round where either sample failed.
+   */
+  static List<Double> byRound(List<Measurement> all, String top, String bottom) {
+    List<Measurement> a = samplesOf(all, top);
+    List<Measurement> b = samplesOf(all, bottom);
+    List<Double> rounds = new ArrayList<>();
+    if (a.size() < 2 || b.size() < 2) {
+      return rounds;
+    }
+    for (int n = 1; n <= Math.min(a.size(), b.size()); n++) {
+      Optional<Measurement> x = sample(a, BenchOptions.sampleId(top, n));
+      Optional<Measurement> y = sample(b, BenchOptions.sampleId(bottom, n));
+      boolean ok = x.isPresent() && y.isPresent() && x.get().ok() && y.get().ok();
+      rounds.add(ok ? x.get().seconds() / y.get().seconds() : Double.NaN);
+    }
+    return rounds;
+  }
+
+  private static Optional<Measurement> sample(List<Measurement> runs, String id) {
+    return runs.stream().filter(m -> m.id().equals(id)).findFirst();
   }
 
   static Samples samples(List<Measurement> all, String id) {

@@ -109,9 +109,17 @@ final class Report {
     }
     rows = new ArrayList<>();
     for (Analysis.Ratio r : Analysis.ratios(measurements, options)) {
-      rows.add(List.of(r.name(), r.numerator() + " / " + r.denominator(), ratio(r.wall()), ratio(r.inner())));
+      List<String> row = new ArrayList<>(List.of(r.name(), r.numerator() + " / " + r.denominator(), ratio(r.wall()), ratio(r.inner())));
+      if (options.repeat() > 1) {
+        row.add(r.rounds().isEmpty() ? "-" : String.join(", ", r.rounds().stream().map(Report::ratio).toList()));
+      }
+      rows.add(row);
     }
-    table(md, List.of("ratio", "measurements", "wall", "in-program"), rows);
+    List<String> header = new ArrayList<>(List.of("ratio", "measurements", "wall", "in-program"));
+    if (options.repeat() > 1) {
+      header.add("wall, round by round");
+    }
+    table(md, header, rows);
 
     md.append("## Targets\n\n");
     rows = new ArrayList<>();

@@ -65,6 +65,13 @@ class RepeatedSamplesTest {
         Analysis.ratios(all, options).stream().filter(r -> r.name().startsWith("history")).findFirst().orElseThrow();
     assertThat(history.wall()).isCloseTo(160.0 / 150, within(1e-12));
     assertThat(history.numerator()).isEqualTo("history-1x");
+    // Round by round, each sample over the same round's: 170/20, 130/25, 150/18 and 80/170, 66/130, 72/150.
+    assertThat(peer.rounds()).containsExactly(8.5, 5.2, 150.0 / 18);
+    Analysis.Ratio night =
+        Analysis.ratios(all, options).stream().filter(r -> r.name().startsWith("nightly / full")).findFirst().orElseThrow();
+    assertThat(night.rounds()).containsExactly(80.0 / 170, 66.0 / 130, 72.0 / 150);
+    // One history load: no round to pair it with.
+    assertThat(history.rounds()).isEmpty();
   }
 
   @Test
@@ -100,6 +107,8 @@ class RepeatedSamplesTest {
     assertThat(target(targets, "nightly / full").result()).isEqualTo(Target.FAIL + " (a run failed)");
     assertThat(target(targets, "10M run succeeds").result()).isEqualTo(Target.FAIL);
     assertThat(target(targets, "10M run succeeds").measured()).isEqualTo("FAILED (3 runs) with -Xmx2g");
+    // The round with the failed run has no ratio; the others keep theirs.
+    assertThat(Analysis.ratios(all, options).get(0).rounds()).containsExactly(7.5, Double.NaN, 7.5);
   }
 
   @Test
