@@ -42,9 +42,10 @@ public final class Benchmark {
     this.options = options;
     this.log = log;
     Path logs = options.report().resolve("logs");
-    this.report = new Report("segments benchmark " + stamp, command, options, Machine.describe(root));
+    Machine machine = Machine.describe(root);
+    this.report = new Report("segments benchmark " + stamp, command, options, machine);
     this.job = new JobRunner(root, options.heap(), logs, options.work().resolve("runs"));
-    this.peer = new PeerRunner(options.heapBytes(), logs);
+    this.peer = new PeerRunner(options.heapBytes(), machine.memoryBytes(), logs);
   }
 
   public static void main(String[] args) {
@@ -148,11 +149,8 @@ public final class Benchmark {
     String peerId = BenchOptions.sampleId(Analysis.peerId(input.rows()), n);
     progress(peerId, "DuckDB clean + RFM");
     PeerRunner.PeerRun duck = peer.run(peerId, input.csv(), input.lastDay(), runs.resolve(peerId));
-    if (duck.inMemory() != null) {
-      String why = String.format(Locale.ROOT,
-          "%s: DuckDB's in-memory database ran out of its memory_limit %s after %.1f s (`logs/%s-in-memory.err`); "
-              + "the peer ran again on a database file, and that run is the one measured.",
-          label, options.heap(), duck.inMemory().seconds(), peerId);
+    String why = duck.outOfMemoryNote(label);
+    if (why != null) {
       log.println("benchmark: " + why);
       report.note(why);
     }
@@ -330,7 +328,7 @@ public final class Benchmark {
       }
     }
     return new Measurement(id, "DuckDB clean + RFM", size, rows, run.child(), steps.isEmpty() ? Double.NaN : inner,
-        "memory_limit " + options.heap(), 0, steps, null);
+        "memory_limit " + run.attempt().limit(), 0, steps, null);
   }
 
   private void compare(String subject, String quantity, JobRunner.RunRow row,

@@ -74,7 +74,8 @@ final class Report {
     md.append("Each job run is `jobs/segments run` in its own JVM with `SEGMENTS_JAVA_OPTS=-Xmx")
         .append(options.heap())
         .append("` and the launcher's parallel garbage collector, local Spark on every core; DuckDB runs in its own JVM with ")
-        .append("`memory_limit` ").append(options.heap()).append(" and every core.\n\n");
+        .append("`memory_limit` ").append(options.heap())
+        .append(" and every core (more memory only where it ran out; the data notes say so).\n\n");
     md.append("## Data\n\n");
     dataNotes.forEach(n -> md.append("- ").append(n).append('\n'));
     md.append('\n');
