@@ -38,10 +38,20 @@ final class Analysis {
     return "duckdb-" + Sizes.label(rows);
   }
 
+  static String baselineId(long rows) {
+    return "spark-" + Sizes.label(rows);
+  }
+
   static List<Ratio> ratios(List<Measurement> all, BenchOptions options) {
     List<Ratio> ratios = new ArrayList<>();
     for (long rows : options.sizes()) {
       ratios.add(ratio("job / DuckDB at " + Sizes.label(rows), all, fullId(rows), peerId(rows)));
+    }
+    if (options.sparkBaseline()) {
+      for (long rows : options.sizes()) {
+        ratios.add(ratio("Spark baseline / DuckDB at " + Sizes.label(rows), all, baselineId(rows), peerId(rows)));
+        ratios.add(ratio("job / Spark baseline at " + Sizes.label(rows), all, fullId(rows), baselineId(rows)));
+      }
     }
     String full = fullId(options.nightly());
     ratios.add(ratio("nightly / full at " + Sizes.label(options.nightly()), all, "nightly-1x", full));

@@ -14,11 +14,13 @@ import java.util.TreeSet;
  * @param sizes row counts, ascending; one of them also carries the nightly measurements ({@link #nightly})
  * @param heap the -Xmx given to every job run (and DuckDB's memory limit), as written
  * @param repeat samples of each timed run a target depends on (full, DuckDB, night); ratios use their medians
+ * @param sparkBaseline also run {@link SparkBaseline} beside each full run and DuckDB run
  */
 record BenchOptions(
-    List<Long> sizes, boolean doubling, Path work, String heap, long heapBytes, long seed, Path report, int repeat) {
+    List<Long> sizes, boolean doubling, Path work, String heap, long heapBytes, long seed, Path report, int repeat,
+    boolean sparkBaseline) {
   static final String USAGE =
-      "usage: jobs/benchmark [--sizes 1m,10m[,100m]] [--doubling] [--repeat N] [--work DIR] [--heap 2g] [--seed S] [--report DIR]";
+      "usage: jobs/benchmark [--sizes 1m,10m[,100m]] [--doubling] [--spark-baseline] [--repeat N] [--work DIR] [--heap 2g] [--seed S] [--report DIR]";
 
   /** Enough for a median that one slow hour cannot move; each sample of 10M costs about four minutes. */
   static final int MAX_REPEAT = 9;
@@ -30,7 +32,7 @@ record BenchOptions(
 
   static BenchOptions parse(List<String> args, Path root, String timestamp) {
     CliArgs cli =
-        CliArgs.parse("benchmark", args, Set.of("sizes", "work", "heap", "seed", "report", "repeat"), Set.of("doubling"));
+        CliArgs.parse("benchmark", args, Set.of("sizes", "work", "heap", "seed", "report", "repeat"), Set.of("doubling", "spark-baseline"));
     if (!cli.positionals().isEmpty()) {
       throw SegmentsException.usage("Unexpected argument: " + cli.positionals().get(0));
     }
@@ -50,7 +52,8 @@ record BenchOptions(
     Path benchmarkDir = root.resolve("target").resolve("benchmark");
     Path work = absolute(cli.option("work"), benchmarkDir.resolve("work"));
     Path report = absolute(cli.option("report"), benchmarkDir.resolve(timestamp));
-    return new BenchOptions(sizes, cli.flag("doubling"), work, heap, heapBytes, seed, report, repeat);
+    return new BenchOptions(
+        sizes, cli.flag("doubling"), work, heap, heapBytes, seed, report, repeat, cli.flag("spark-baseline"));
   }
 
   /** The id of sample {@code n} (from 1) of a timed run: the first keeps the plain id. */

@@ -173,11 +173,32 @@ public final class Benchmark {
     compare(subject, "quarantined_rows", row, JobRunner.RunRow::quarantined, duck);
     compare(subject, "customers_scored", row, JobRunner.RunRow::customersScored, duck);
     compare(subject, "customers_returns_only", row, JobRunner.RunRow::returnsOnly, duck);
+    if (options.sparkBaseline()) {
+      baselineSample(input, n, subject, duck);
+    }
     if (n > 1) {
       // Only the first run's warehouse is kept for inspection: a 100M one takes gigabytes.
       Folders.deleteTree(runs.resolve(id));
     }
     return row;
+  }
+
+  /** The Spark baseline on the same file, after DuckDB; its customer counts checked against DuckDB's. */
+  private void baselineSample(TestData.Input input, int n, String subject, PeerRunner.PeerRun duck)
+      throws IOException, InterruptedException {
+    String id = BenchOptions.sampleId(Analysis.baselineId(input.rows()), n);
+    progress(id, "plain Spark clean + RFM");
+    JobRunner.Baseline base = job.baseline(id, input.csv(), input.lastDay(), runs.resolve(id));
+    done(base.child());
+    Map<String, Double> steps = new LinkedHashMap<>();
+    steps.put("session", base.seconds("session_s"));
+    steps.put("clean + rfm + write", base.seconds("rfm_s"));
+    double inner = base.seconds("session_s") + base.seconds("rfm_s");
+    report.add(new Measurement(id, "Spark baseline clean + RFM", Sizes.label(input.rows()), input.rows(), base.child(),
+        inner, "-Xmx" + options.heap(), base.heapPeakBytes(), steps, null));
+    for (String quantity : List.of("customers_scored", "customers_returns_only")) {
+      report.add(new Check(subject, quantity, base.count(quantity), duck.count(quantity), "Spark baseline", "DuckDB"));
+    }
   }
 
   /** The nightly size's file split at its last day, and the report's notes on it. */

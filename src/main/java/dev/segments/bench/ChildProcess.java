@@ -1,8 +1,10 @@
 package dev.segments.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,18 @@ final class ChildProcess {
       Path stderr) {
     boolean ok() {
       return exitCode == 0;
+    }
+
+    /** The {@code key=value} lines the child printed on stdout (the peer's and the baseline's results). */
+    Map<String, String> values() throws IOException {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          values.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+      return values;
     }
   }
 

@@ -83,6 +83,36 @@ final class JobRunner {
     return new JobRun(child, jobSeconds, heapPeak(gcLog), stages, stderr.contains(REBUILD));
   }
 
+  /**
+   * {@link SparkBaseline} through the same launcher, so with the job's JVM flags and heap. Its
+   * in-program time is the session's start plus the work, as the job's summary line counts it.
+   */
+  Baseline baseline(String name, Path csv, LocalDate asOf, Path out) throws IOException, InterruptedException {
+    Path gcLog = logs.resolve(name + ".gc.log");
+    List<String> command = List.of(launcher.toString(), csv.toString(), asOf.toString(), Folders.fresh(out).toString());
+    ChildProcess.Result child =
+        ChildProcess.run(
+            command,
+            Map.of("SEGMENTS_JAVA_OPTS", javaOpts(name, gcLog), "SEGMENTS_MAIN", SparkBaseline.class.getName()),
+            logs,
+            name);
+    Map<String, String> values = child.values();
+    return new Baseline(child, values, heapPeak(gcLog));
+  }
+
+  /** A {@link SparkBaseline} run and the {@code key=value} lines it printed. */
+  record Baseline(ChildProcess.Result child, Map<String, String> values, long heapPeakBytes) {
+    double seconds(String key) {
+      String v = values.get(key);
+      return v == null ? Double.NaN : Double.parseDouble(v);
+    }
+
+    long count(String key) {
+      String v = values.get(key);
+      return v == null ? -1 : Long.parseLong(v);
+    }
+  }
+
   /** The warehouse's runs, read with {@code segments sql} (not measured). */
   List<RunRow> runs(String name, Path warehouse) throws IOException, InterruptedException {
     List<String> command =

@@ -1,13 +1,11 @@
 package dev.segments.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,13 +133,7 @@ final class PeerRunner {
             csv.toString(), asOf.toString(), scratch.resolve("rfm.parquet").toString(),
             Long.toString(attempt.memoryBytes()), scratch.resolve("spill").toString(), attempt.database());
     ChildProcess.Result child = ChildProcess.run(command, Map.of(), logs, name);
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(child.stdout(), StandardCharsets.UTF_8)) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        values.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
+    Map<String, String> values = child.values();
     return new PeerRun(name, attempt, child, values, List.copyOf(failed));
   }
 }

@@ -76,6 +76,12 @@ final class Report {
         .append("` and the launcher's parallel garbage collector, local Spark on every core; DuckDB runs in its own JVM with ")
         .append("`memory_limit` ").append(options.heap())
         .append(" and every core (more memory only where it ran out; the data notes say so).\n\n");
+    if (options.sparkBaseline()) {
+      md.append("The Spark baseline (`spark-*`) is a plain Spark job doing DuckDB's work: the CSV read with a typed ")
+          .append("schema, exact duplicates dropped, unusable rows filtered out, recency, frequency and monetary per ")
+          .append("customer, quintile scores from approximate quantiles, written as Parquet; started by the same ")
+          .append("launcher with the same heap and JVM flags as the job (docs/benchmark.md).\n\n");
+    }
     md.append("## Data\n\n");
     dataNotes.forEach(n -> md.append("- ").append(n).append('\n'));
     md.append('\n');
@@ -140,12 +146,24 @@ final class Report {
     md.append("Seconds per stage of each job run, from its `runs.stage_ms` (the stderr stage lines where the ")
         .append("runs table could not be read). Stages are timed around Spark actions, so a stage also pays ")
         .append("for the lazy work its action triggers (e.g. `features` re-reads what `clean` counted).\n\n");
-    stageTable(md, measurements.stream().filter(m -> !m.id().startsWith("duckdb-")).toList(), true);
+    stageTable(md, measurements.stream().filter(m -> !peer(m) && !baseline(m)).toList(), true);
     md.append("DuckDB's steps, for comparison:\n\n");
-    stageTable(md, measurements.stream().filter(m -> m.id().startsWith("duckdb-")).toList(), false);
+    stageTable(md, measurements.stream().filter(Report::peer).toList(), false);
+    if (measurements.stream().anyMatch(Report::baseline)) {
+      md.append("The Spark baseline's steps:\n\n");
+      stageTable(md, measurements.stream().filter(Report::baseline).toList(), false);
+    }
     md.append("Logs of every child (stdout, stderr with the job's stage lines, GC log) are in `logs/` beside ")
         .append("this report.\n");
     return md.toString();
+  }
+
+  private static boolean peer(Measurement m) {
+    return m.id().startsWith("duckdb-");
+  }
+
+  private static boolean baseline(Measurement m) {
+    return m.id().startsWith("spark-");
   }
 
   /** One column per run, one row per stage; for the job also the time outside its stages. */

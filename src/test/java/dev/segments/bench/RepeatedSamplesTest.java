@@ -75,6 +75,27 @@ class RepeatedSamplesTest {
   }
 
   @Test
+  void theSparkBaselineIsComparedWithDuckDbAndTheJobOnlyWhenAsked() {
+    List<Measurement> all = List.of(
+        run("full-10m", 150, 140, 0), run("duckdb-10m", 15, 14, 0), run("spark-10m", 75, 70, 0),
+        run("history-1x", 150, 140, 0), run("nightly-1x", 70, 65, 0));
+
+    List<Analysis.Ratio> ratios = Analysis.ratios(all, options("--spark-baseline"));
+    Analysis.Ratio spark = ratios.stream().filter(r -> r.name().startsWith("Spark baseline / DuckDB")).findFirst().orElseThrow();
+    assertThat(spark.wall()).isCloseTo(75.0 / 15, within(1e-12));
+    assertThat(spark.inner()).isCloseTo(70.0 / 14, within(1e-12));
+    Analysis.Ratio job = ratios.stream().filter(r -> r.name().startsWith("job / Spark baseline")).findFirst().orElseThrow();
+    assertThat(job.wall()).isCloseTo(150.0 / 75, within(1e-12));
+    assertThat(job.numerator()).isEqualTo("full-10m");
+    assertThat(job.denominator()).isEqualTo("spark-10m");
+    // The baseline is no target: the 10M target stays job / DuckDB, 150 / 15 = 10.
+    assertThat(target(Analysis.targets(all, options("--spark-baseline")), "full pipeline at 10M").measured())
+        .startsWith("10.00");
+
+    assertThat(Analysis.ratios(all, options())).noneMatch(r -> r.name().contains("Spark baseline"));
+  }
+
+  @Test
   void anEvenNumberOfSamplesTakesTheMeanOfTheMiddleTwo() {
     BenchOptions options = options("--repeat", "2", "--doubling");
     List<Measurement> all = List.of(
